@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+
+namespace ExternalIdp.Core
+{
+    /// <summary>
+    /// Where IdPs live: a Kratos config file, or a Juju model. Cmdlets hold an IIdpTarget and
+    /// never ask which kind it is. Every method validates before it changes anything, asks
+    /// host.ShouldProcess once per item right before the change (returning null / doing
+    /// nothing when declined), and throws ExternalIdpException on failure.
+    /// </summary>
+    public interface IIdpTarget
+    {
+        /// <summary>"ConfigFile" or "Juju".</summary>
+        string TargetType { get; }
+
+        /// <summary>Human text naming the target for messages, e.g. "/etc/kratos/kratos.yml" or "model iam (kratos)".</summary>
+        string Description { get; }
+
+        /// <summary>Copies this target's identity (ConfigPath/Model, ...) onto an output object.</summary>
+        void Stamp(KratosIdp idp);
+
+        /// <summary>Whether this target can hold this provider kind; reason says why not.</summary>
+        bool SupportsProvider(ProviderKind kind, out string reason);
+
+        /// <summary>Names of the settings parameters this target has no place for (e.g. Pkce on Juju).</summary>
+        IReadOnlyCollection<string> UnsupportedParameters { get; }
+
+        IReadOnlyList<KratosIdp> GetIdps(ICoreHost host);
+
+        /// <summary>name: config file = provider id (may be null: then settings.ProviderId or the generated id); Juju = application name (may be null: derived).</summary>
+        KratosIdp Add(string name, IdpSettings settings, OperationOptions options, ICoreHost host);
+
+        KratosIdp Set(string name, IdpSettings changes, OperationOptions options, ICoreHost host);
+
+        KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host);
+
+        /// <summary>Returns false when ShouldProcess declined.</summary>
+        bool Remove(string name, OperationOptions options, ICoreHost host);
+
+        KratosRedirectUri GetRedirectUri(string name, OperationOptions options, ICoreHost host);
+
+        KratosPublicUrl GetPublicUrl(OperationOptions options, ICoreHost host);
+    }
+}
