@@ -2,41 +2,44 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Json.Schema;
 using Newtonsoft.Json.Linq;
-using NJsonSchema;
-using NJsonSchema.Validation;
-using NJsonSchema.Validation.FormatValidators;
 
 namespace ExternalIdp.Core.Tests
 {
     /// <summary>
-    /// Validates provider entries against Kratos's own schema (reference/kratos-oidc.schema.json).
-    /// The "uri" format is checked the way Kratos's Go validator does (url.Parse + absolute), which
-    /// accepts base64://&lt;base64&gt; mapper URLs that .NET's Uri refuses.
+    /// Validates provider entries against Kratos's own schema (reference/kratos-oidc.schema.json),
+    /// draft-07 with if/then/else. The "uri" format is asserted the way Kratos's Go validator does
+    /// (url.Parse + absolute), which accepts base64://&lt;base64&gt; mapper URLs.
     /// </summary>
     public static class KratosSchema
     {
         private static readonly Lazy<JsonSchema> Schema = new Lazy<JsonSchema>(() =>
-            JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(Reference.Dir, "kratos-oidc.schema.json"))).GetAwaiter().GetResult());
+            JsonSchema.FromText(File.ReadAllText(Path.Combine(Reference.Dir, "kratos-oidc.schema.json"))));
 
-        private sealed class GoUriValidator : IFormatValidator
-        {
-            private static readonly Regex Abs = new Regex(@"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f]*$");
-            public string Format => JsonFormatStrings.Uri;
-            public JTokenType[] SupportedTypes => new[] { JTokenType.String };
-            public bool IsValid(string value, JTokenType tokenType) => Abs.IsMatch(value);
-            public ValidationErrorKind ValidationErrorKind => ValidationErrorKind.UriExpected;
-        }
+        private static readonly Regex AbsoluteUri = new Regex(@"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f]*$");
+        private static readonly string[] UriKeys = { "issuer_url", "auth_url", "token_url", "mapper_url", "fedcm_config_url" };
 
         /// <summary>Schema errors of one provider entry (empty when Kratos would accept it).</summary>
         public static IReadOnlyList<string> Errors(JToken entry)
         {
             var doc = new JObject { ["enabled"] = true, ["config"] = new JObject { ["providers"] = new JArray(entry) } };
-            var settings = new JsonSchemaValidatorSettings();
-            settings.AddCustomFormatValidator(new GoUriValidator());
-            var validator = new JsonSchemaValidator(settings);
-            return validator.Validate(doc.ToString(), Schema.Value).Select(e => e.ToString()).ToList();
+            var node = JsonNode.Parse(doc.ToString(Newtonsoft.Json.Formatting.None));
+            var result = Schema.Value.Evaluate(node, new EvaluationOptions { OutputFormat = OutputFormat.List });
+            var errors = new List<string>();
+            if (!result.IsValid)
+            {
+                foreach (var d in result.Details.Where(d => d.Errors != null))
+                    foreach (var e in d.Errors) errors.Add($"{d.InstanceLocation}: {e.Key}: {e.Value}");
+                if (errors.Count == 0) errors.Add("invalid (no detail)");
+            }
+            if (entry is JObject o)
+                foreach (var k in UriKeys)
+                    if (o[k] is JValue v && v.Type == JTokenType.String && !AbsoluteUri.IsMatch((string)v))
+                        errors.Add($"{k}: not an absolute URI");
+            return errors;
         }
     }
 

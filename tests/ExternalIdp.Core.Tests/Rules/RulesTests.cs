@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ExternalIdp.Core;
-using NJsonSchema;
 using Xunit;
 
 namespace ExternalIdp.Core.Tests.Rules
