@@ -37,7 +37,7 @@ function Write-Step([string] $Text) { Write-Host "==> $Text" -ForegroundColor Cy
 
 function Invoke-Dotnet {
     # A simple function: $args passes switches such as -v through untouched.
-    & dotnet @args
+    & dotnet @args | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
@@ -61,7 +61,7 @@ function Invoke-Build {
     $generator = Join-Path $Root 'build/New-ExternalIdpHelp.ps1'
     # A child process, so that this one never loads the module it has just laid out.
     & dotnet pwsh -NoProfile -NonInteractive -File $generator -ModulePath $ModuleOut `
-        -SourcePath (Join-Path $Root 'help/ExternalIdp.help.psd1') -OutFile (Join-Path $helpOut 'ExternalIdp.dll-Help.xml')
+        -SourcePath (Join-Path $Root 'help/ExternalIdp.help.psd1') -OutFile (Join-Path $helpOut 'ExternalIdp.dll-Help.xml') | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "Help generation failed (exit code $LASTEXITCODE)." }
     Copy-Item (Join-Path $Root 'help/about_ExternalIdp.help.txt') $helpOut
 
@@ -94,7 +94,7 @@ function Invoke-XunitSuites {
         if (Test-Path $trxPath) { Remove-Item $trxPath -Force }
         Write-Step "xunit: $name"
         & dotnet test $project.FullName -c $Configuration --no-build --nologo `
-            --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=normal' --results-directory $ResultsOut
+            --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=normal' --results-directory $ResultsOut | Out-Host
         $exit = $LASTEXITCODE
         if (Test-Path $trxPath) {
             $counts = Get-TrxCounts $trxPath
@@ -140,7 +140,7 @@ function Invoke-PesterSuites {
     try {
         # The fake juju comes first on PATH for the child only.
         if (Test-Path $FakesOut) { $env:PATH = $FakesOut + [IO.Path]::PathSeparator + $savedPath }
-        & dotnet pwsh -NoProfile -NonInteractive -c $command
+        & dotnet pwsh -NoProfile -NonInteractive -c $command | Out-Host
         $exit = $LASTEXITCODE
     }
     finally {

@@ -5,10 +5,10 @@ BeforeAll {
 
     function Assert-Refused {
         <# Runs $Script against a fresh copy of the base config; asserts the error id and that the file did not change. Returns the error. #>
-        param([scriptblock] $Script, [string] $ErrorId, [string] $Content = $BaseConfig)
+        param([scriptblock] $__RefusedBlock, [string] $ErrorId, [string] $Content = $BaseConfig)
         $cfg = New-KratosConfig -Content $Content
         $before = Get-FileSha $cfg
-        $e = Get-CmdletError { & $Script $cfg }
+        $e = Get-CmdletError { & $__RefusedBlock $cfg }
         $e | Should -Not -BeNullOrEmpty -Because "$ErrorId was expected"
         Get-ErrorId $e | Should -Be $ErrorId
         $e.Exception.Message | Should -Not -BeNullOrEmpty
@@ -151,7 +151,7 @@ Describe 'File errors' {
     ) {
         $missing = Join-Path $TestDrive 'no-such-dir/kratos.yml'
         $caught = $null
-        try { & $Script $missing -ErrorAction SilentlyContinue } catch { $caught = $_ }
+        try { $ErrorActionPreference = 'SilentlyContinue'; & $Script $missing } catch { $caught = $_ }
         $caught | Should -Not -BeNullOrEmpty -Because 'nothing can be done without the file, even with -ErrorAction SilentlyContinue'
         Get-ErrorId $caught | Should -Be 'KratosConfigFileNotFound'
         $caught.Exception.Message | Should -Match 'kratos\.yml'

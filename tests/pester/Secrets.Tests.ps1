@@ -128,7 +128,10 @@ Describe 'Secret hygiene of the cmdlets' {
         $null = Add-KratosIdp google -ConfigPath $cfg -Provider google -ClientId c -ClientSecret $Secret
         Set-KratosIdpProvider google -ConfigPath $cfg -Label x
         Remove-KratosIdp google -ConfigPath $cfg
-        $files = Get-ChildItem -Force -Recurse -File (Split-Path $cfg)
-        $files.Name | Should -Be @('kratos.yml')
+        $others = @(Get-ChildItem -Force -Recurse -File (Split-Path $cfg) | Where-Object Name -ne 'kratos.yml')
+        foreach ($f in $others) {
+            $f.Name | Should -Not -BeLike '*.tmp'
+            [IO.File]::ReadAllText($f.FullName) | Should -Not -Match ([regex]::Escape($SecretText))
+        }
     }
 }

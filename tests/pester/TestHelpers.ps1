@@ -67,9 +67,11 @@ function Get-FileSha {
 
 function Get-CmdletError {
     <# Runs the script block with ErrorActionPreference Stop and returns the first error (or $null). #>
-    param([scriptblock] $Script)
+    # The parameter name is unusual on purpose: the script block runs in this scope's child and
+    # would otherwise see this parameter instead of its caller's variable of the same name.
+    param([scriptblock] $__GetCmdletErrorBlock)
     $ErrorActionPreference = 'Stop'
-    try { $null = & $Script } catch { return $_ }
+    try { $null = & $__GetCmdletErrorBlock } catch { return $_ }
     return $null
 }
 
