@@ -17,6 +17,9 @@ namespace ExternalIdp.Commands
         /// <summary>Error id for a failure the core did not anticipate (a bug or an environment problem).</summary>
         public const string UnexpectedErrorId = "KratosIdpUnexpectedError";
 
+        /// <summary>Error id when a confirmation was asked for but the session can't prompt (pwsh -NonInteractive, a runbook).</summary>
+        public const string ConfirmationUnavailableErrorId = "KratosIdpConfirmationUnavailable";
+
         /// <summary>Error ids after which nothing else of this invocation can work.</summary>
         private static readonly HashSet<string> TargetFatal = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -263,7 +266,17 @@ namespace ExternalIdp.Commands
         bool ICoreHost.ShouldProcess(string target, string action)
         {
             Flush();
-            return ShouldProcess(Scrub(target), Scrub(action));
+            try
+            {
+                return ShouldProcess(Scrub(target), Scrub(action));
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException)
+            {
+                // The host can't prompt (NonInteractive, no console): refuse clearly instead of failing half-way.
+                throw new ExternalIdpException(ConfirmationUnavailableErrorId, ErrorKind.InvalidOperation,
+                    $"A confirmation was asked for ({Scrub(action)} on {Scrub(target)}), but this PowerShell session can't prompt ({ex.Message}). Nothing was changed. Use -WhatIf to preview, or -Confirm:$false (or the default $ConfirmPreference) to run unattended.",
+                    Scrub(target));
+            }
         }
 
         CancellationToken ICoreHost.Cancellation => _cancel.Token;

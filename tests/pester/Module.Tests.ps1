@@ -43,6 +43,25 @@ Describe 'Manifest and layout' {
     }
 }
 
+Describe 'README' {
+    It 'documents every error id of ErrorIds and of the cmdlet layer' {
+        $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
+        $ids = [ExternalIdp.Core.ErrorIds].GetFields() | Where-Object IsLiteral | ForEach-Object { $_.GetRawConstantValue() }
+        $ids = @($ids) + [ExternalIdp.Commands.KratosCmdletBase]::UnexpectedErrorId + [ExternalIdp.Commands.KratosCmdletBase]::ConfirmationUnavailableErrorId
+        $ids.Count | Should -BeGreaterThan 20
+        foreach ($id in $ids) { $readme | Should -Match ('\| `' + [regex]::Escape($id) + '` \|') -Because "$id is in the error table" }
+    }
+
+    It 'gives the test command that CI runs' {
+        $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
+        $ci = Get-Content -Raw (Join-Path $RepoRoot '.ci/run')
+        $command = 'dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test'
+        $readme | Should -Match ([regex]::Escape($command))
+        $ci | Should -Match ([regex]::Escape($command))
+        $readme | Should -Match ([regex]::Escape('dotnet pwsh -NoProfile -File ./examples/demo.ps1'))
+    }
+}
+
 Describe 'Cmdlet metadata' {
     It '<_> declares an output type' -ForEach @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
         'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl') {

@@ -35,10 +35,11 @@ Get-KratosIdp -ConfigPath '$($cfg.Replace("'", "''"))' | Remove-KratosIdp
         $before = Get-FileSha $cfg
         $script = @"
 Import-Module '$((Join-Path $ModulePath 'ExternalIdp.psd1').Replace("'", "''"))'
-try { Remove-KratosIdp github -ConfigPath '$($cfg.Replace("'", "''"))' -Confirm -ErrorAction Stop; 'removed' } catch { "caught: `$(`$_.Exception.Message)" }
+try { Remove-KratosIdp github -ConfigPath '$($cfg.Replace("'", "''"))' -Confirm -ErrorAction Stop; 'removed' } catch { "caught: `$(`$_.FullyQualifiedErrorId): `$(`$_.Exception.Message)" }
 "@
         $r = Invoke-ChildPwsh $script
-        $r.Output | Should -Match 'caught:'
+        $r.Output | Should -Match 'caught: KratosIdpConfirmationUnavailable,'
+        $r.Output | Should -Match 'WhatIf'
         $r.Output | Should -Not -Match '(?m)^removed'
         Get-FileSha $cfg | Should -Be $before
     }
