@@ -528,8 +528,19 @@ namespace ExternalIdp.Core.ConfigFile
                 keyCol = dashCol + 2;
                 bare = false;
             }
+            // Entries separated by blank lines get one too.
+            bool blank = seq.Items.Count >= 2 && BlankLineBefore(DashOf(seq.Items[seq.Items.Count - 1]));
             int at = YamlText.LineEnd(Text, seq.End);
-            return new TextEdit(at, at, NL + Render.BlockItem(entry, dashCol, keyCol, bare, l));
+            return new TextEdit(at, at, (blank ? NL : "") + NL + Render.BlockItem(entry, dashCol, keyCol, bare, l));
+        }
+
+        /// <summary>Whether the line above the one holding pos is blank (spaces only).</summary>
+        private bool BlankLineBefore(int pos)
+        {
+            int ls = YamlText.LineStart(Text, pos);
+            if (ls == 0) return false;
+            int prev = YamlText.LineStart(Text, ls - 1);
+            return Text.Substring(prev, ls - prev).Trim().Length == 0;
         }
 
         private int LineOf(int pos)
@@ -560,7 +571,10 @@ namespace ExternalIdp.Core.ConfigFile
             int dash = DashOf(item);
             if (!YamlText.OnlySpacesBefore(Text, dash))
                 throw Unsupported($"the provider entry at {Where(item)} doesn't start its own line. Edit it by hand.");
-            return new List<TextEdit> { new TextEdit(YamlText.LineStart(Text, dash), YamlText.NextLineStart(Text, item.End), "") };
+            int from = YamlText.LineStart(Text, dash);
+            // An entry set off by a blank line takes it along (not the first one: its blank line leads the list).
+            if (idx > 0 && BlankLineBefore(dash)) from = YamlText.LineStart(Text, from - 1);
+            return new List<TextEdit> { new TextEdit(from, YamlText.NextLineStart(Text, item.End), "") };
         }
 
         /// <summary>Edits that apply changes (key → new value, null = remove) to entry m, key by key.</summary>
