@@ -66,6 +66,12 @@ namespace ExternalIdp.Core.ConfigFile
                 throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData,
                     $"{c.Path} is not valid {(c.Json ? "JSON" : "YAML")}: {Clean(ex.Message)} (line {ex.Start.Line}, column {ex.Start.Column}). Fix the file (a YAML or JSON Kratos config) or give the right one with -ConfigPath.", c.Path, ex);
             }
+            catch (Exception ex) when (ex is InvalidOperationException || ex is ArgumentException || ex is FormatException)
+            {
+                // YamlDotNet's scanner gives up this way on some malformed input.
+                throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData,
+                    $"{c.Path} is not valid {(c.Json ? "JSON" : "YAML")}: the parser could not read it. Fix the file (a YAML or JSON Kratos config) or give the right one with -ConfigPath.", c.Path, ex);
+            }
             if (doc.DocumentCount > 1)
                 throw new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidData,
                     $"{c.Path} holds {doc.DocumentCount} YAML documents (separated by '---'); Kratos reads one. Split the file so the Kratos config is alone in its file, then retry.", c.Path);

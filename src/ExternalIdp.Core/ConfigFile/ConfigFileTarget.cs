@@ -198,21 +198,27 @@ namespace ExternalIdp.Core.ConfigFile
             var entry = IdpRules.BuildEntry(kind, id, settings);
             IdpRules.RequireComplete(kind, entry, id);
 
-            // Validate against the file as it is now (errors before any question), then ask, then change under the lock.
-            CheckAddable(Load(), id);
-            if (!host.ShouldProcess($"IdP '{id}' in {Description}", $"Add {kind.Name} provider")) return null;
+            Planned Plan(KratosConfigDocument doc)
+            {
+                CheckAddable(doc, id);
+                var rmap = ToRMap(entry.Select(kv => new KeyValuePair<string, object>(kv.Key, kv.Value)));
+                var edits = doc.PlanAdd(rmap, out var n);
+                var slots = doc.Items.Select(i => new Slot { Orig = i }).ToList();
+                slots.Add(new Slot { Intended = PlainOf(entry) });
+                return new Planned { Edits = edits, Slots = slots, Enable = true, Note = n };
+            }
 
+            // Plan and check against the file as it is now (errors come before any question), ask, then redo under the lock.
+            Preview(Load(), Plan);
+            if (!host.ShouldProcess($"IdP '{id}' in {Description}", $"Add {kind.Name} provider")) return null;
             KratosConfigDocument written;
             string note;
             using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
             {
                 var doc = Load();
-                CheckAddable(doc, id);
-                var rmap = ToRMap(entry.Select(kv => new KeyValuePair<string, object>(kv.Key, kv.Value)));
-                var edits = doc.PlanAdd(rmap, out note);
-                var slots = doc.Items.Select(i => new Slot { Orig = i }).ToList();
-                slots.Add(new Slot { Intended = PlainOf(entry) });
-                written = Commit(doc, edits, slots, enable: true);
+                var planned = Plan(doc);
+                note = planned.Note;
+                written = Commit(doc, planned);
             }
             if (note != null) host.WriteVerbose(note);
             host.WriteVerbose($"Added the {kind.Name} provider '{id}' to {Description}.");
@@ -298,14 +304,21 @@ namespace ExternalIdp.Core.ConfigFile
                     $"Nothing to change for '{IdpRules.Printable(name)}': give at least one setting (-Label, -Scope, -ClientId, -ClientSecret, -Provider, ...).", name);
             IdpRules.ValidateValues(changes);
 
-            var plan = PlanSet(Load(), name, changes);
+            var current = Load();
+            var plan = PlanSet(current, name, changes);
             var finalId = plan.NewId ?? name;
             if (plan.Changes.Count == 0)
             {
                 host.WriteVerbose($"The IdP '{name}' in {Description} already has these settings; the file was not changed.");
-                var d = Load();
-                return ToIdp(d, FindEntry(d, name), false);
+                return ToIdp(current, FindEntry(current, name), false);
             }
+            Planned Plan(KratosConfigDocument doc, SetPlan sp)
+            {
+                var edits = doc.PlanSet(sp.Entry, sp.Changes.Select(c => new KeyValuePair<string, object>(c.Key, RValue(c.Value))).ToList());
+                var slots = doc.Items.Select(i => i == sp.Entry ? new Slot { Intended = PlainOf(sp.Result) } : new Slot { Orig = i }).ToList();
+                return new Planned { Edits = edits, Slots = slots };
+            }
+            Preview(current, d => Plan(d, plan));
             var what = string.Join(", ", plan.Changes.Select(c => Fields.ParameterOf.TryGetValue(c.Key, out var p) ? p : c.Key).Distinct());
             if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Set {what}")) return null;
 
@@ -314,9 +327,7 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 var doc = Load();
                 plan = PlanSet(doc, name, changes);
-                var edits = doc.PlanSet(plan.Entry, plan.Changes.Select(c => new KeyValuePair<string, object>(c.Key, RValue(c.Value))).ToList());
-                var slots = doc.Items.Select(i => i == plan.Entry ? new Slot { Intended = PlainOf(plan.Result) } : new Slot { Orig = i }).ToList();
-                written = Commit(doc, edits, slots, enable: false);
+                written = Commit(doc, Plan(doc, plan));
             }
             if (plan.Dropped.Count > 0)
                 host.WriteWarning($"The provider kind of '{name}' changed from '{plan.OldKind?.Name}' to '{plan.NewKind.Name}': removed {string.Join(", ", plan.Dropped)}, which '{plan.NewKind.Name}' doesn't take.");
@@ -341,15 +352,19 @@ namespace ExternalIdp.Core.ConfigFile
         public bool Remove(string name, OperationOptions options, ICoreHost host)
         {
             host = host ?? SilentHost.Instance;
-            FindEntry(Load(), name);
+            Planned Plan(KratosConfigDocument doc)
+            {
+                var item = FindEntry(doc, name);
+                var edits = doc.PlanRemove(item);
+                var slots = doc.Items.Where(i => i != item).Select(i => new Slot { Orig = i }).ToList();
+                return new Planned { Edits = edits, Slots = slots };
+            }
+            Preview(Load(), Plan);
             if (!host.ShouldProcess($"IdP '{name}' in {Description}", "Remove provider")) return false;
             using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
             {
                 var doc = Load();
-                var item = FindEntry(doc, name);
-                var edits = doc.PlanRemove(item);
-                var slots = doc.Items.Where(i => i != item).Select(i => new Slot { Orig = i }).ToList();
-                Commit(doc, edits, slots, enable: false);
+                Commit(doc, Plan(doc));
             }
             host.WriteVerbose($"Removed the IdP '{name}' from {Description}.");
             return true;
@@ -414,16 +429,37 @@ namespace ExternalIdp.Core.ConfigFile
             public object Intended;
         }
 
-        private KratosConfigDocument Commit(KratosConfigDocument doc, List<TextEdit> edits, List<Slot> slots, bool enable)
+        /// <summary>What an operation will do to one read of the file.</summary>
+        private sealed class Planned
+        {
+            public List<TextEdit> Edits;
+            public List<Slot> Slots;
+            public bool Enable;
+            public string Note;
+        }
+
+        /// <summary>Computes and checks the new text without writing it.</summary>
+        private (string Text, KratosConfigDocument Doc) Preview(KratosConfigDocument doc, Func<KratosConfigDocument, Planned> plan)
+        {
+            var p = plan(doc);
+            return Check(doc, p);
+        }
+
+        private (string Text, KratosConfigDocument Doc) Check(KratosConfigDocument doc, Planned p)
         {
             string newText;
-            try { newText = Render.Apply(doc.Text, edits); }
+            try { newText = Render.Apply(doc.Text, p.Edits); }
             catch (InvalidOperationException)
             {
                 throw Refuse(doc, "the changes overlap");
             }
-            var written = SelfCheck(doc, newText, slots, enable);
-            ConfigFileStore.WriteAtomic(ConfigPath, newText, doc.Bom);
+            return (newText, SelfCheck(doc, newText, p.Slots, p.Enable));
+        }
+
+        private KratosConfigDocument Commit(KratosConfigDocument doc, Planned p)
+        {
+            var (text, written) = Check(doc, p);
+            ConfigFileStore.WriteAtomic(ConfigPath, text, doc.Bom);
             return written;
         }
 

@@ -89,17 +89,39 @@ namespace ExternalIdp.Core.ConfigFile
         public static YDocument Parse(string text)
         {
             var doc = new YDocument { Text = text };
-            var parser = new Parser(new StringReader(text));
-            parser.Consume<StreamStart>();
-            while (parser.TryConsume<DocumentStart>(out _))
+            var parser = new TrackingParser(new Parser(new StringReader(text)));
+            try
             {
-                doc.DocumentCount++;
-                var node = ReadNode(parser, doc);
-                if (doc.DocumentCount == 1) doc.Root = node;
-                parser.Consume<DocumentEnd>();
+                parser.Consume<StreamStart>();
+                while (parser.TryConsume<DocumentStart>(out _))
+                {
+                    doc.DocumentCount++;
+                    var node = ReadNode(parser, doc);
+                    if (doc.DocumentCount == 1) doc.Root = node;
+                    parser.Consume<DocumentEnd>();
+                }
+                parser.Consume<StreamEnd>();
             }
-            parser.Consume<StreamEnd>();
+            catch (InvalidOperationException ex)
+            {
+                // YamlDotNet's scanner gives up this way on some malformed input: report where reading stopped.
+                throw new YamlException(parser.Last, parser.Last, "unexpected content after this point", ex);
+            }
             return doc;
+        }
+
+        /// <summary>Remembers where the last event ended, for errors the parser reports without a position.</summary>
+        private sealed class TrackingParser : IParser
+        {
+            private readonly IParser _inner;
+            public Mark Last = Mark.Empty;
+            public TrackingParser(IParser inner) { _inner = inner; }
+            public ParsingEvent Current => _inner.Current;
+            public bool MoveNext()
+            {
+                if (_inner.Current != null) Last = _inner.Current.End;
+                return _inner.MoveNext();
+            }
         }
 
         private static void Common(YNode n, ParsingEvent e, NodeEvent ne, YDocument doc)
