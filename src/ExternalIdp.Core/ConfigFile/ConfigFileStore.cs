@@ -126,7 +126,7 @@ namespace ExternalIdp.Core.ConfigFile
         }
 
         /// <summary>Writes text (with the original BOM) to a temp file beside path and renames it over path.</summary>
-        public static void WriteAtomic(string path, string text, bool bom)
+        public static void WriteAtomic(string path, string text, bool bom, Action<string> beforeRename = null)
         {
             var full = System.IO.Path.GetFullPath(path);
             var dir = System.IO.Path.GetDirectoryName(full);
@@ -142,6 +142,7 @@ namespace ExternalIdp.Core.ConfigFile
                     fs.Flush(true);
                 }
                 CopyUnixMode(full, temp);
+                beforeRename?.Invoke(temp);
                 if (IsWindows) File.Replace(temp, full, null, true);
                 else MoveOver(temp, full);
             }

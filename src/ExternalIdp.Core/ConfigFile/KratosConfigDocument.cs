@@ -320,7 +320,7 @@ namespace ExternalIdp.Core.ConfigFile
         {
             if (m.Flow || Json)
             {
-                bool multi = Json || (m.Pairs.Count > 0 && m.Pairs[m.Pairs.Count - 1].Key.Line != m.Line);
+                bool multi = m.Pairs.Count > 0 ? m.Pairs[m.Pairs.Count - 1].Key.Line != m.Line : Json;
                 if (m.Pairs.Count == 0)
                 {
                     int baseIndent = LeadingSpaces(m.Start);

@@ -285,3 +285,39 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         }
     }
 }
+
+namespace ExternalIdp.Core.Tests.ConfigFile
+{
+    public class AtomicWriteTests
+    {
+        [Fact]
+        public void A_failure_before_the_rename_keeps_the_original_and_removes_the_temp_file()
+        {
+            var path = TestSupport.TempFile("kratos.yml", EditTests.Base);
+            string seen = null;
+            var ex = Assert.Throws<ExternalIdpException>(() => ConfigFileStore.WriteAtomic(path, "changed: true\n", false, temp =>
+            {
+                seen = temp;
+                Assert.True(File.Exists(temp));
+                Assert.Equal("." + Path.GetFileName(path) + ".", Path.GetFileName(temp).Substring(0, Path.GetFileName(path).Length + 2));
+                Assert.EndsWith(".tmp", temp);
+                Assert.Equal(Path.GetDirectoryName(path), Path.GetDirectoryName(temp));
+                throw new IOException("disk full");
+            }));
+            Assert.Equal(ErrorIds.ConfigFileWriteFailed, ex.ErrorId);
+            Assert.Contains("disk full", ex.Message);
+            Assert.NotNull(seen);
+            Assert.False(File.Exists(seen));
+            Assert.Equal(EditTests.Base, File.ReadAllText(path));
+        }
+
+        [Fact]
+        public void A_successful_write_replaces_the_content_and_keeps_the_bom_flag()
+        {
+            var path = TestSupport.TempFile("kratos.yml", "a: 1\n");
+            ConfigFileStore.WriteAtomic(path, "a: 2\n", true);
+            Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'a', (byte)':', (byte)' ', (byte)'2', (byte)'\n' }, File.ReadAllBytes(path));
+            TestSupport.AssertNoTempFiles(path);
+        }
+    }
+}

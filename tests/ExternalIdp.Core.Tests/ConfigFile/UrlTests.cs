@@ -91,3 +91,24 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         }
     }
 }
+
+namespace ExternalIdp.Core.Tests.ConfigFile
+{
+    public class ExampleFileTests
+    {
+        [Fact]
+        public void The_example_config_works_as_the_readme_demo_says()
+        {
+            var path = TestSupport.TempCopy(System.IO.Path.Combine(TestSupport.RepoRoot, "examples", "kratos.yml"));
+            var t = new ConfigFileTarget(path, null);
+            var gh = Assert.Single(t.GetIdps(new RecordingHost()));
+            Assert.Equal("github", gh.Name);
+            Assert.True(gh.Enabled);
+            Assert.Equal("Valid", gh.Status);
+            Assert.Equal("https://auth.example.com/self-service/methods/oidc/callback/github", gh.RedirectUri);
+            Assert.Equal("https://auth.example.com/", t.GetPublicUrl(new OperationOptions(), null).PublicUrl);
+            t.Add(null, TestSupport.Google(), new OperationOptions(), new RecordingHost());
+            Assert.Equal(2, t.GetIdps(null).Count);
+        }
+    }
+}
