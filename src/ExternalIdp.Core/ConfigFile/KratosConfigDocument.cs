@@ -28,6 +28,7 @@ namespace ExternalIdp.Core.ConfigFile
         public YMapping KRoot { get; private set; }
         /// <summary>Parent of KRoot (null at document root).</summary>
         private YMapping _kRootParent;
+        private YPair _kRootPair;
 
         /// <summary>Containers[i] holds key Chain[i]; null when not reached.</summary>
         public readonly YMapping[] Containers = new YMapping[Chain.Length];
@@ -122,6 +123,7 @@ namespace ExternalIdp.Core.ConfigFile
                     if (!(v is YMapping vm))
                         throw Invalid($"-ConfigRoot '{ConfigRoot}': '{dotted}' ({Where(p.Value)}) is not a mapping. Give the dotted path of the mapping that holds the Kratos config (e.g. kratos.config).");
                     _kRootParent = cur;
+                    _kRootPair = p;
                     cur = vm;
                 }
             }
@@ -452,7 +454,15 @@ namespace ExternalIdp.Core.ConfigFile
                     value = m;
                 }
                 var container = Containers[L];
-                if (Pairs[L] == null) Pend(container, L, Chain[L], value);
+                var (holder, holderPair, holderLevel) = L == 0 ? (_kRootParent, _kRootPair, -1) : (Containers[L - 1], Pairs[L - 1], L - 1);
+                if (Pairs[L] == null && container.Flow && container.Pairs.Count == 0 && !Json && holder != null && !holder.Flow && holderPair != null)
+                {
+                    // `key: {}` in a block file: write the new keys in block style instead of the braces.
+                    var inner = new RMap();
+                    if (L == OidcLevel) { inner.Add("enabled", true); enabledInChain = true; enabledNote = "Set selfservice.methods.oidc.enabled: true (the OIDC method was not configured)."; }
+                    edits.Add(ReplaceValue(holder, holderPair, inner.Add(Chain[L], value), BaseLayout(holder, Math.Max(0, holderLevel))));
+                }
+                else if (Pairs[L] == null) Pend(container, L, Chain[L], value);
                 else edits.Add(ReplaceValue(container, Pairs[L], value, BaseLayout(container, L)));
                 if (L <= 1) enabledNote = "Created selfservice.methods.oidc with enabled: true.";
                 else if (L == 2) enabledNote = "Created selfservice.methods.oidc with enabled: true (the OIDC method was not configured).";

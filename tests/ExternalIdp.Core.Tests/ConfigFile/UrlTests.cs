@@ -112,3 +112,23 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         }
     }
 }
+
+namespace ExternalIdp.Core.Tests.ConfigFile
+{
+    public class EmptyMappingTests
+    {
+        [Theory]
+        [InlineData("kratos:\n  image: x\n  config: {}\n  replicas: 1\n", "kratos.config", "  config:\n    selfservice:\n      methods:\n        oidc:\n          enabled: true\n          config:\n            providers:\n              - id: test-google\n")]
+        [InlineData("selfservice:\n  methods:\n    oidc: {}\n    password: {enabled: true}\n", null, "    oidc:\n      enabled: true\n      config:\n        providers:\n          - id: test-google\n")]
+        [InlineData("selfservice:\n  methods: {password: {enabled: true}}\n", null, "  methods: {password: {enabled: true}, oidc: {enabled: true, config: {providers: [{id: test-google, provider: google,")]
+        public void Empty_and_flow_mappings_on_the_path(string text, string root, string expected)
+        {
+            var path = TestSupport.TempFile("values.yaml", text);
+            new ConfigFileTarget(path, root).Add(null, TestSupport.Google(), new OperationOptions(), new RecordingHost());
+            var now = System.IO.File.ReadAllText(path);
+            Assert.Contains(expected, now);
+            Assert.NotNull(TestSupport.EntryOf(path, root, "test-google"));
+            Assert.Empty(TestSupport.SchemaErrors((Newtonsoft.Json.Linq.JObject)TestSupport.ToJson(TestSupport.EntryOf(path, root, "test-google"))));
+        }
+    }
+}
