@@ -122,6 +122,13 @@ namespace ExternalIdp.Core.ConfigFile
                 idp.HasClientSecret = !string.IsNullOrEmpty(Str(e, Fields.ClientSecret));
                 idp.HasApplePrivateKey = !string.IsNullOrEmpty(Str(e, Fields.ApplePrivateKey));
                 problems.AddRange(IdpRules.KratosProblems(e));
+                // Templates leave values empty for a later step to fill in; Kratos can't use them as they are.
+                foreach (var k in new[] { Fields.ClientId, Fields.ClientSecret, Fields.ApplePrivateKey })
+                {
+                    if (!e.TryGetValue(k, out var v) || !(v is string sv) || sv.Length > 0) continue;
+                    if (k == Fields.ClientSecret && idp.Provider == "apple") continue;
+                    problems.Add($"'{k}' is empty (a template value to fill in before Kratos can use this provider)");
+                }
                 if (duplicate)
                     problems.Add($"duplicate id '{idp.ProviderId}': Kratos uses only the first entry with this id");
                 var baseUrl = UsableBase(doc, null);

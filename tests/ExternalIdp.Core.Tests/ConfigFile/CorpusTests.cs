@@ -187,6 +187,8 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             Assert.Equal(new[] { "gitlab", "github", "google", "azure" }, idps.Select(i => i.Name));
             Assert.All(idps, i => Assert.False(i.Enabled));
             Assert.All(idps, i => Assert.False(i.HasClientSecret));
+            Assert.All(idps, i => Assert.Equal("Invalid", i.Status));
+            Assert.All(idps, i => Assert.Contains(i.Problems, p => p.Contains("'client_secret' is empty")));
             var azure = idps.Last();
             Assert.Equal("microsoft", azure.Provider);
             Assert.Equal("common", azure.TenantId);
