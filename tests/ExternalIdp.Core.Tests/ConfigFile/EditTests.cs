@@ -381,3 +381,61 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         }
     }
 }
+
+namespace ExternalIdp.Core.Tests.ConfigFile
+{
+    public class EntryEditTests
+    {
+        private static readonly OperationOptions Opt = new OperationOptions();
+
+        [Fact]
+        public void Unknown_keys_and_comments_inside_the_entry_stay_byte_identical()
+        {
+            var path = TestSupport.TempCopy(Path.Combine(TestSupport.Corpus, "ory-examples-kratos-nextjs-tailwind__kratos.yml"));
+            var original = File.ReadAllText(path);
+            new ConfigFileTarget(path, null).Set("google", new IdpSettings { Label = "Google", ClientId = "real-client-id" }, Opt, new RecordingHost());
+            var now = File.ReadAllText(path);
+            var expected = original
+                .Replace("          - id: google # this is `<provider-id>` in the Authorization callback URL. DO NOT CHANGE IT ONCE SET!\n            provider: google\n            client_id: ... # Add the client ID\n",
+                         "          - id: google # this is `<provider-id>` in the Authorization callback URL. DO NOT CHANGE IT ONCE SET!\n            provider: google\n            client_id: real-client-id # Add the client ID\n")
+                .Replace("                hd: null # If you want the G Suite domain\n", "                hd: null # If you want the G Suite domain\n            label: Google\n");
+            Assert.NotEqual(original, expected);
+            Assert.Equal(expected, now);
+        }
+
+        [Fact]
+        public void Empty_scope_removes_the_key_and_block_scalars_are_replaced()
+        {
+            var text = "selfservice:\n  methods:\n    oidc:\n      enabled: true\n      config:\n        providers:\n" +
+                       "          - id: apple\n            provider: apple\n            client_id: com.example\n            apple_team_id: ABCDE12345\n            apple_private_key_id: KEY1234567\n" +
+                       "            apple_private_key: |\n              -----BEGIN PRIVATE KEY-----\n              OLDKEY\n              -----END PRIVATE KEY-----\n" +
+                       "            scope:\n              - email\n            mapper_url: file:///m\n";
+            var path = TestSupport.TempFile("kratos.yml", text);
+            var t = new ConfigFileTarget(path, null);
+            Assert.Equal("Valid", t.GetIdps(null)[0].Status);
+            t.Set("apple", new IdpSettings { Scope = new string[0], ApplePrivateKey = SecretValue.FromPlainText(TestSupport.ApplePem) }, Opt, new RecordingHost());
+            var e = TestSupport.EntryOf(path, null, "apple");
+            Assert.Null(TestSupport.List(e, "scope"));
+            Assert.Equal(TestSupport.ApplePem, TestSupport.Scalar(e, "apple_private_key"));
+            Assert.DoesNotContain("OLDKEY", File.ReadAllText(path));
+            Assert.EndsWith("            mapper_url: file:///m\n", File.ReadAllText(path));
+            Assert.Equal("Valid", t.GetIdps(null)[0].Status);
+        }
+
+        [Fact]
+        public void Set_on_a_flow_entry_in_a_block_file()
+        {
+            var text = "selfservice:\n  methods:\n    oidc:\n      enabled: true\n      config:\n        providers:\n          - {id: a, provider: github, client_id: x, client_secret: y, mapper_url: \"file:///m\"}\n          - {id: b, provider: github, client_id: x, client_secret: y, mapper_url: \"file:///m\"}\n";
+            var path = TestSupport.TempFile("kratos.yml", text);
+            var t = new ConfigFileTarget(path, null);
+            t.Set("a", new IdpSettings { Label = "A: one", Pkce = "force" }, Opt, new RecordingHost());
+            Assert.Equal("          - {id: a, provider: github, client_id: x, client_secret: y, mapper_url: \"file:///m\", label: \"A: one\", pkce: force}\n", TestSupport.SplitLines(File.ReadAllText(path))[6]);
+            var ex = Assert.Throws<ExternalIdpException>(() => t.Set("a", new IdpSettings { ClientSecret = SecretValue.FromPlainText("") }, Opt, new RecordingHost()));
+            Assert.Equal(ErrorIds.InvalidConfiguration, ex.ErrorId);
+            t.Set("a", new IdpSettings { Pkce = "" }, Opt, new RecordingHost());
+            Assert.Null(TestSupport.Scalar(TestSupport.EntryOf(path, null, "a"), "pkce"));
+            t.Remove("a", Opt, new RecordingHost());
+            Assert.Equal(text.Replace("          - {id: a, provider: github, client_id: x, client_secret: y, mapper_url: \"file:///m\"}\n", ""), File.ReadAllText(path));
+        }
+    }
+}
