@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using System.Text;
 using ExternalIdp.Core;
 using ExternalIdp.Core.ConfigFile;
 using Newtonsoft.Json;
@@ -436,6 +437,33 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             Assert.Null(TestSupport.Scalar(TestSupport.EntryOf(path, null, "a"), "pkce"));
             t.Remove("a", Opt, new RecordingHost());
             Assert.Equal(text.Replace("          - {id: a, provider: github, client_id: x, client_secret: y, mapper_url: \"file:///m\"}\n", ""), File.ReadAllText(path));
+        }
+    }
+}
+
+namespace ExternalIdp.Core.Tests.ConfigFile
+{
+    public class JsonLineEndingTests
+    {
+        [Fact]
+        public void Json_with_crlf_and_bom_keeps_both()
+        {
+            var crlf = EditTests.JsonBase.Replace("\n", "\r\n");
+            var path = TestSupport.TempFile("kratos.json", crlf, bom: true);
+            var t = new ConfigFileTarget(path, null);
+            t.Add(null, TestSupport.Generic(), new OperationOptions(), new RecordingHost());
+            t.Add(null, TestSupport.Google(), new OperationOptions(), new RecordingHost());
+            var bytes = File.ReadAllBytes(path);
+            Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes.Take(3));
+            var text = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
+            Assert.DoesNotMatch("[^\r]\n", text);
+            var j = JObject.Parse(text);
+            Assert.Equal(2, ((JArray)j["selfservice"]["methods"]["oidc"]["config"]["providers"]).Count);
+            t.Remove("test-oidc", new OperationOptions(), new RecordingHost());
+            t.Remove("test-google", new OperationOptions(), new RecordingHost());
+            text = Encoding.UTF8.GetString(File.ReadAllBytes(path), 3, File.ReadAllBytes(path).Length - 3);
+            Assert.DoesNotMatch("[^\r]\n", text);
+            Assert.Empty((JArray)JObject.Parse(text)["selfservice"]["methods"]["oidc"]["config"]["providers"]);
         }
     }
 }
