@@ -190,6 +190,7 @@ namespace ExternalIdp.Core.ConfigFile
         {
             host = host ?? SilentHost.Instance;
             if (settings == null) throw new ArgumentNullException(nameof(settings));
+            if (string.IsNullOrEmpty(name)) name = null; // PowerShell turns $null into "" for string arguments
             var kind = ProviderCatalog.Resolve(settings.Provider);
             IdpRules.ValidateValues(settings);
             if (name != null && settings.ProviderId != null && !string.Equals(name, settings.ProviderId, StringComparison.Ordinal))

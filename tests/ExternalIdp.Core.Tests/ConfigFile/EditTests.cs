@@ -328,6 +328,14 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         }
 
         [Fact]
+        public void Empty_name_means_not_given()
+        {
+            var path = TempFile("kratos.yml", Base);
+            var idp = new ConfigFileTarget(path, null).Add("", Google(), Opt, new RecordingHost());
+            Assert.Equal("test-google", idp.Name);
+        }
+
+        [Fact]
         public void Name_is_the_provider_id()
         {
             var path = TempFile("kratos.yml", Base);
