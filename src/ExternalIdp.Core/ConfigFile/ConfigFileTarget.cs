@@ -431,7 +431,7 @@ namespace ExternalIdp.Core.ConfigFile
         // ------------------------------------------------------------------ commit + self-check
 
         /// <summary>One providers item after the change: an untouched original, or an intended plain value.</summary>
-        private sealed class Slot
+        internal sealed class Slot
         {
             public YNode Orig;
             public object Intended;
@@ -475,7 +475,7 @@ namespace ExternalIdp.Core.ConfigFile
             => new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidData,
                 $"{ConfigPath} was not changed: {why}, so the edit could not be made in place without risk. Make this change by hand (or rewrite the providers section in plain block style), then retry.", ConfigPath);
 
-        private KratosConfigDocument SelfCheck(KratosConfigDocument orig, string newText, List<Slot> slots, bool enable)
+        internal KratosConfigDocument SelfCheck(KratosConfigDocument orig, string newText, List<Slot> slots, bool enable)
         {
             KratosConfigDocument nd;
             try
