@@ -74,7 +74,7 @@ namespace ExternalIdp.Core.ConfigFile
             }
             if (doc.DocumentCount > 1)
                 throw new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidData,
-                    $"{c.Path} holds {doc.DocumentCount} YAML documents (separated by '---'); Kratos reads one. Split the file so the Kratos config is alone in its file, then retry.", c.Path);
+                    $"{c.Path} holds {doc.DocumentCount} YAML documents (the second starts at line {doc.SecondDocumentLine}); Kratos reads one. Split the file so the Kratos config is alone in its file, then retry.", c.Path);
             var json = c.Json || (doc.Root is YMapping rm && rm.Flow && c.Text.TrimStart().StartsWith("{", StringComparison.Ordinal));
             return new KratosConfigDocument(c.Path, configRoot, c.Text, json, doc) { Bom = c.Bom };
         }

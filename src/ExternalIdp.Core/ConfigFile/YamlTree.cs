@@ -75,6 +75,7 @@ namespace ExternalIdp.Core.ConfigFile
         public string Text;
         public YNode Root;
         public int DocumentCount;
+        public int SecondDocumentLine;
         public bool HasAliases;
         public readonly Dictionary<string, YNode> Anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
     }
@@ -93,9 +94,10 @@ namespace ExternalIdp.Core.ConfigFile
             try
             {
                 parser.Consume<StreamStart>();
-                while (parser.TryConsume<DocumentStart>(out _))
+                while (parser.TryConsume<DocumentStart>(out var ds))
                 {
                     doc.DocumentCount++;
+                    if (doc.DocumentCount == 2) doc.SecondDocumentLine = (int)ds.Start.Line;
                     var node = ReadNode(parser, doc);
                     if (doc.DocumentCount == 1) doc.Root = node;
                     parser.Consume<DocumentEnd>();

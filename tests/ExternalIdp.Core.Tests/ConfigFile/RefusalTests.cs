@@ -193,7 +193,7 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         [InlineData("defaults: &d\n  enabled: true\nselfservice:\n  methods:\n    oidc:\n      <<: *d\n      config:\n        providers: []\n", "merge key")]
         [InlineData("selfservice:\n  methods:\n    oidc:\n      config:\n        providers: !custom []\n", "tag")]
         [InlineData("selfservice:\n  methods: {}\nselfservice:\n  methods: {}\n", "appears 2 times")]
-        [InlineData("selfservice: {}\n---\nselfservice: {}\n", "documents")]
+        [InlineData("selfservice: {}\n---\nselfservice: {}\n", "second starts at line 2")]
         public void Constructs_that_cannot_be_edited_in_place(string text, string words)
         {
             var ex = Refused(text, ErrorIds.ConfigFileUnsupported, (t, h) => t.Add(null, Google(), Opt, h));
