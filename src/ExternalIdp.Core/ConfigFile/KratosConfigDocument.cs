@@ -391,7 +391,7 @@ namespace ExternalIdp.Core.ConfigFile
                 return new TextEdit(p.Key.Start, PairEnd(p), "");
             }
             if (YamlText.OnlySpacesBefore(Text, p.Key.Start))
-                return new TextEdit(YamlText.LineStart(Text, p.Key.Start), YamlText.NextLineStart(Text, PairEnd(p)), "");
+                return DeleteLines(YamlText.LineStart(Text, p.Key.Start), YamlText.NextLineStart(Text, PairEnd(p)));
             if (idx < m.Pairs.Count - 1 && YamlText.Col(Text, m.Pairs[idx + 1].Key.Start) == YamlText.Col(Text, p.Key.Start))
                 return new TextEdit(p.Key.Start, m.Pairs[idx + 1].Key.Start, "");
             throw Unsupported($"can't delete the key '{(p.Key as YScalar)?.Value}' at {Where(p.Key)} in place. Edit the entry by hand.");
@@ -544,6 +544,17 @@ namespace ExternalIdp.Core.ConfigFile
             return new TextEdit(at, at, (blank ? NL : "") + NL + Render.BlockItem(entry, dashCol, keyCol, bare, l));
         }
 
+        /// <summary>Deletes whole lines [from, to); at the end of a file without a final line break, the break before them goes instead.</summary>
+        private TextEdit DeleteLines(int from, int to)
+        {
+            if (to == Text.Length && Text.Length > 0 && Text[Text.Length - 1] != '\n' && from > 0)
+            {
+                from--;
+                if (from > 0 && Text[from] == '\n' && Text[from - 1] == '\r') from--;
+            }
+            return new TextEdit(from, to, "");
+        }
+
         /// <summary>Whether the line above the one holding pos is blank (spaces only).</summary>
         private bool BlankLineBefore(int pos)
         {
@@ -584,7 +595,7 @@ namespace ExternalIdp.Core.ConfigFile
             int from = YamlText.LineStart(Text, dash);
             // An entry set off by a blank line takes it along (not the first one: its blank line leads the list).
             if (idx > 0 && BlankLineBefore(dash)) from = YamlText.LineStart(Text, from - 1);
-            return new List<TextEdit> { new TextEdit(from, YamlText.NextLineStart(Text, item.End), "") };
+            return new List<TextEdit> { DeleteLines(from, YamlText.NextLineStart(Text, item.End)) };
         }
 
         /// <summary>Edits that apply changes (key → new value, null = remove) to entry m, key by key.</summary>

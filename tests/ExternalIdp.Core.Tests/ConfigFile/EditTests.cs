@@ -475,3 +475,47 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         }
     }
 }
+
+namespace ExternalIdp.Core.Tests.ConfigFile
+{
+    public class LayoutEdgeTests
+    {
+        private static readonly OperationOptions Opt = new OperationOptions();
+        private const string Head = "selfservice:\n  methods:\n    oidc:\n      enabled: true\n      config:\n        providers:\n";
+
+        [Fact]
+        public void Comment_after_a_bare_dash()
+        {
+            var text = Head + "          - # the first one\n            id: a\n            provider: github\n            client_id: x\n            client_secret: y\n            mapper_url: file:///m\n";
+            var path = TestSupport.TempFile("kratos.yml", text);
+            var t = new ConfigFileTarget(path, null);
+            t.Add(null, TestSupport.Google(), Opt, new RecordingHost());
+            Assert.StartsWith(text + "          -\n            id: test-google\n", File.ReadAllText(path));
+            t.Remove("a", Opt, new RecordingHost());
+            Assert.StartsWith(Head + "          -\n            id: test-google\n", File.ReadAllText(path));
+        }
+
+        [Fact]
+        public void Deleting_the_key_on_the_dash_line()
+        {
+            var text = Head + "          - label: First\n            id: a\n            provider: github\n            client_id: x\n            client_secret: y\n            mapper_url: file:///m\n";
+            var path = TestSupport.TempFile("kratos.yml", text);
+            new ConfigFileTarget(path, null).Set("a", new IdpSettings { Label = "" }, Opt, new RecordingHost());
+            Assert.Equal(Head + "          - id: a\n            provider: github\n            client_id: x\n            client_secret: y\n            mapper_url: file:///m\n", File.ReadAllText(path));
+        }
+
+        [Fact]
+        public void Dash_at_the_key_column_and_no_final_newline()
+        {
+            var text = "selfservice:\n  methods:\n    oidc:\n      enabled: true\n      config:\n        providers:\n        - id: a\n          provider: github\n          client_id: x\n          client_secret: y\n          mapper_url: file:///m";
+            var path = TestSupport.TempFile("kratos.yml", text);
+            var t = new ConfigFileTarget(path, null);
+            t.Add(null, TestSupport.Google(), Opt, new RecordingHost());
+            var now = File.ReadAllText(path);
+            Assert.StartsWith(text + "\n        - id: test-google\n          provider: google\n", now);
+            Assert.False(now.EndsWith("\n"));
+            t.Remove("test-google", Opt, new RecordingHost());
+            Assert.Equal(text, File.ReadAllText(path));
+        }
+    }
+}
