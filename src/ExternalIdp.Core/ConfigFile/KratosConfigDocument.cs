@@ -280,12 +280,12 @@ namespace ExternalIdp.Core.ConfigFile
 
         private YMapping ParentOf(int level) => level == 0 ? _kRootParent : Containers[level - 1];
 
-        private Layout BaseLayout(YMapping at, int level)
+        private Layout BaseLayout(YMapping at, int level, YMapping styleFrom = null)
         {
             var l = new Layout { NL = NL, Json = Json, Step = StepAt(at, ParentOf(level)) };
             l.SeqOffset = l.Step;
-            // Follow the existing entries' habits: scope style and quoting.
-            var lastEntry = Items.OfType<YMapping>().LastOrDefault();
+            // Follow the existing entries' habits (the edited one's, or the last one's): scope style and quoting.
+            var lastEntry = styleFrom ?? Items.OfType<YMapping>().LastOrDefault();
             if (lastEntry != null && !lastEntry.Flow)
             {
                 var sc = lastEntry.FindAll(Fields.Scope).FirstOrDefault()?.Value as YSequence;
@@ -602,7 +602,7 @@ namespace ExternalIdp.Core.ConfigFile
         public List<TextEdit> PlanSet(YMapping m, IList<KeyValuePair<string, object>> changes)
         {
             RequireEditable();
-            var l = BaseLayout(OidcConfig, OidcLevel + 1);
+            var l = BaseLayout(OidcConfig, OidcLevel + 1, m);
             var edits = new List<TextEdit>();
             var newPairs = new RMap();
             foreach (var c in changes)
