@@ -6,7 +6,6 @@ using System.Threading;
 using ExternalIdp.Core;
 using ExternalIdp.Core.ConfigFile;
 using Newtonsoft.Json.Linq;
-using NJsonSchema;
 using YamlDotNet.RepresentationModel;
 
 namespace ExternalIdp.Core.Tests.ConfigFile
@@ -42,25 +41,8 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             return d.FullName;
         }
 
-        private static readonly Lazy<JsonSchema> Schema = new Lazy<JsonSchema>(() =>
-            JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(Reference, "kratos-oidc.schema.json"))).GetAwaiter().GetResult());
-
         /// <summary>Schema errors of one provider entry against Kratos's selfServiceOIDCProvider definition.</summary>
-        public static List<string> SchemaErrors(JObject entry)
-        {
-            entry = (JObject)entry.DeepClone();
-            // Kratos checks format "uri" with Go's url.Parse, which takes base64://<jsonnet>; NJsonSchema
-            // uses System.Uri, which rejects the base64 "host". Check those by decoding, validate the rest.
-            var mapper = (string)entry["mapper_url"];
-            if (mapper != null && mapper.StartsWith("base64://", StringComparison.Ordinal))
-            {
-                var jsonnet = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(mapper.Substring(9)));
-                if (!jsonnet.Contains("std.extVar('claims')")) return new List<string> { "mapper_url: base64 content is not a jsonnet mapper" };
-                entry["mapper_url"] = "https://mapper.example/checked-base64";
-            }
-            var wrapped = new JObject { ["config"] = new JObject { ["providers"] = new JArray(entry) } };
-            return Schema.Value.Validate(wrapped.ToString()).Select(e => e.ToString()).ToList();
-        }
+        public static List<string> SchemaErrors(JObject entry) => KratosSchema.Errors(entry).ToList();
 
         /// <summary>A fresh temp folder holding a copy of the corpus file (or of the given text).</summary>
         public static string TempCopy(string corpusFile)
