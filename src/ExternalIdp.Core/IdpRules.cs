@@ -330,9 +330,10 @@ namespace ExternalIdp.Core
             {
                 var v = Str(key);
                 if (string.IsNullOrEmpty(v) || Placeholder.IsMatch(v)) continue;
+                // base64://<jsonnet in base64> is a URI to Kratos, but System.Uri rejects its "host".
                 if (key == Fields.MapperUrl && v.StartsWith("base64://", StringComparison.Ordinal))
                 {
-                    if (DefaultMapper.TryDecode(v) == null) problems.Add($"'{key}' is base64:// but not valid base64");
+                    if (DefaultMapper.TryDecode(v) == null) problems.Add($"'{key}' starts with base64:// but what follows is not base64");
                 }
                 else if (!Uri.TryCreate(v, UriKind.Absolute, out _))
                     problems.Add($"'{key}' is not a URI");
