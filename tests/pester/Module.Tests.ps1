@@ -219,6 +219,30 @@ Describe 'Tab completion' {
         finally { Pop-Location }
     }
 
+    It '-Name completes the integrators of a Juju model when juju answers in time' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1'))) {
+        Import-Module (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1') -Force
+        $model = New-FakeJujuModel -Idps 2
+        try {
+            Get-Completions 'Remove-KratosIdp -Name ' | Should -Contain 'github-idp'
+            Get-Completions 'Set-KratosIdpProvider -Name goo' | Should -Contain 'google-idp'
+        }
+        finally { Remove-FakeJujuModel $model }
+    }
+
+    It '-Name completion gives up after about 2 seconds when juju hangs, and never blocks typing' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1'))) {
+        Import-Module (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1') -Force
+        $model = New-FakeJujuModel -Idps 2
+        try {
+            $null = Get-KratosIdp   # the version check is done once per juju executable, outside the budget
+            $env:FAKE_JUJU_HANG = 'status,export-bundle,config'
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $c = Get-Completions 'Remove-KratosIdp -Name '
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 4
+            $c | Should -Not -Contain 'github-idp'
+        }
+        finally { Remove-FakeJujuModel $model }
+    }
+
     It '-Name completion gives nothing, quickly, for a file that does not exist' {
         $sw = [Diagnostics.Stopwatch]::StartNew()
         Get-Completions "Remove-KratosIdp -ConfigPath '$TestDrive/none.yml' -Name g" | Should -Not -Contain 'github'
