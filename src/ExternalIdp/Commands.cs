@@ -69,8 +69,20 @@ namespace ExternalIdp.Commands
             foreach (var n in names)
             {
                 if (string.IsNullOrEmpty(n)) continue;
-                var pattern = WildcardPattern.Get(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                var matched = all.Where(i => pattern.IsMatch(i.Name ?? "")).ToList();
+                List<KratosIdp> matched = null;
+                if (!Invoke(() =>
+                {
+                    try
+                    {
+                        var pattern = WildcardPattern.Get(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                        matched = all.Where(i => pattern.IsMatch(i.Name ?? "")).ToList();
+                    }
+                    catch (WildcardPatternException ex)
+                    {
+                        throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
+                            $"-Name '{n}' is not a valid wildcard pattern ({ex.Message}). Escape [ and ] with a backtick (`[), or give the plain name.", n);
+                    }
+                }, n)) continue;
                 if (matched.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
                 {
                     var known = all.Count == 0 ? "none" : string.Join(", ", all.Select(i => i.Name));

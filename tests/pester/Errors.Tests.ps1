@@ -143,6 +143,13 @@ Describe 'Existence errors' {
     }
 }
 
+Describe 'Name errors' {
+    It 'a -Name that is not a valid wildcard pattern' {
+        $e = Assert-Refused { param($c) Get-KratosIdp -ConfigPath $c -Name 'git[hub' } 'KratosIdpInvalidConfiguration'
+        $e.Exception.Message | Should -Match 'wildcard'
+    }
+}
+
 Describe 'File errors' {
     It 'a missing file is a terminating KratosConfigFileNotFound for <Command>' -ForEach @(
         @{ Command = 'Get-KratosIdp'; Script = { param($p) Get-KratosIdp -ConfigPath $p } }
