@@ -63,4 +63,30 @@ try { Remove-KratosIdp github -ConfigPath '$($cfg.Replace("'", "''"))' -Confirm 
         $results | Should -Contain 'github,alpha1,alpha2,alpha3'
         $results | Should -Contain 'github,beta1,beta2,beta3'
     }
+
+    It 'stops promptly on Ctrl+C (StopProcessing) while juju hangs, and leaves no juju running' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1'))) {
+        Import-Module (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1') -Force
+        $model = New-FakeJujuModel -Idps 1
+        try {
+            $env:FAKE_JUJU_HANG = 'status,export-bundle'
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$((Join-Path $ModulePath 'ExternalIdp.psd1').Replace("'", "''"))'; Get-KratosIdp")
+            $async = $ps.BeginInvoke()
+            Start-Sleep -Seconds 2
+            $async.IsCompleted | Should -BeFalse -Because 'juju hangs'
+            $fakeJuju = { @(Get-Process | Where-Object { try { $_.Path -and $_.Path.StartsWith($model.BinDirectory) } catch { $false } }) }
+            (& $fakeJuju).Count | Should -BeGreaterThan 0 -Because 'the hung juju is running'
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $ps.Dispose()
+            Start-Sleep -Milliseconds 500
+            & $fakeJuju | Should -HaveCount 0 -Because 'the hung juju was killed'
+        }
+        finally {
+            $env:FAKE_JUJU_HANG = $null
+            Remove-FakeJujuModel $model
+        }
+    }
 }
