@@ -182,6 +182,31 @@ kratos:
         (Get-Content -Raw $path) | Should -Match '(?m)^image:\r?\n  tag: v1\.3\.0'
     }
 
+    It 'works on a JSON config file, which stays JSON' {
+        $json = @'
+{
+  "serve": { "public": { "base_url": "https://auth.example.com" } },
+  "selfservice": {
+    "methods": {
+      "password": { "enabled": true },
+      "oidc": { "enabled": false, "config": { "providers": [] } }
+    }
+  }
+}
+'@
+        $path = New-KratosConfig -Content $json -Name kratos.json
+        $idp = Add-KratosIdp google -ConfigPath $path -Provider google -ClientId 'c' -ClientSecret $Secret
+        $idp.RedirectUri | Should -Be 'https://auth.example.com/self-service/methods/oidc/callback/google'
+        $parsed = Get-Content -Raw $path | ConvertFrom-Json
+        $parsed.selfservice.methods.oidc.enabled | Should -BeTrue
+        $parsed.selfservice.methods.oidc.config.providers[0].id | Should -Be 'google'
+        $parsed.selfservice.methods.oidc.config.providers[0].client_secret | Should -Be $SecretText
+        Set-KratosIdpProvider google -ConfigPath $path -Label 'G Suite'
+        (Get-Content -Raw $path | ConvertFrom-Json).selfservice.methods.oidc.config.providers[0].label | Should -Be 'G Suite'
+        Remove-KratosIdp google -ConfigPath $path
+        @((Get-Content -Raw $path | ConvertFrom-Json).selfservice.methods.oidc.config.providers) | Should -HaveCount 0
+    }
+
     It 'changes nothing with -WhatIf and returns nothing' {
         $before = Get-FileSha $cfg
         $out = Add-KratosIdp -ConfigPath $cfg -Provider google -ProviderId google -ClientId c -ClientSecret $Secret -WhatIf
