@@ -27,6 +27,32 @@ namespace ExternalIdp.Commands
             ErrorIds.JujuModelNotFound, ErrorIds.JujuKratosNotFound,
         };
 
+        /// <summary>What to do about each error, when the core gave no RecommendedAction of its own (immutable).</summary>
+        private static readonly Dictionary<string, string> DefaultActions = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ErrorIds.IdpNotFound] = "Check the name: Get-KratosIdp lists the IdPs of the target.",
+            [ErrorIds.IdpAlreadyExists] = "Choose another -Name / -ProviderId, or change the existing IdP with Set-KratosIdpProvider.",
+            [ErrorIds.InvalidConfiguration] = "Fix the parameters named in the message and run the command again; nothing was changed.",
+            [ErrorIds.UnknownProvider] = "Give one of the provider kinds listed in the message (tab completion of -Provider lists them).",
+            [ErrorIds.ProviderNotSupported] = "Use a Kratos config file (-ConfigPath) for this provider kind.",
+            [ErrorIds.ParameterNotSupported] = "Remove the parameters named in the message, or use the target they apply to.",
+            [ErrorIds.ConfigFileNotFound] = "Check -ConfigPath: it must name an existing Kratos config file.",
+            [ErrorIds.ConfigFileInvalid] = "Fix the file at the place named in the message (or -ConfigRoot), then run the command again.",
+            [ErrorIds.ConfigFileUnsupported] = "Make the change by hand, or rewrite the construct named in the message as plain YAML.",
+            [ErrorIds.ConfigFileLocked] = "Wait for the other process that edits the file to finish, then run the command again.",
+            [ErrorIds.ConfigFileWriteFailed] = "Check the permissions and free space of the file's folder; the original file was kept.",
+            [ErrorIds.RedirectUriUnavailable] = "Pass -PublicUrl, or set the public URL of Kratos in its configuration.",
+            [ErrorIds.PublicUrlNotFound] = "Set serve.public.base_url in the Kratos config (or its traefik route on Juju), or pass -PublicUrl.",
+            [ErrorIds.JujuNotFound] = "Install the juju CLI and make sure it is on PATH, or give -ConfigPath to work on a config file.",
+            [ErrorIds.JujuModelNotFound] = "Check -Model ([controller:]model); juju models lists them.",
+            [ErrorIds.JujuKratosNotFound] = "Check -KratosApplication; juju status lists the applications of the model.",
+            [ErrorIds.JujuCommandFailed] = "Read juju's message above; fix its cause and run the command again.",
+            [ErrorIds.JujuTimeout] = "Check the model with juju status, then run again, with a larger -TimeoutSec if it is just slow.",
+            [ErrorIds.JujuUnsafeValue] = "Give a value without line breaks, ': ' or ' #', or use a Kratos config file (-ConfigPath).",
+            [ErrorIds.JujuIdpBlocked] = "Fix the settings named in the status message with Set-KratosIdpProvider (juju debug-log has details).",
+            [ErrorIds.JujuPartialState] = "Run the same Add-KratosIdp command again to finish.",
+        };
+
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
         private readonly ConcurrentQueue<Action> _deferred = new ConcurrentQueue<Action>();
         private readonly List<string> _secrets = new List<string>();
@@ -198,8 +224,10 @@ namespace ExternalIdp.Commands
                 carried = new ExternalIdpException(ex.ErrorId, ex.Kind, message, ex.TargetObject) { RecommendedAction = ex.RecommendedAction };
             if (!Enum.TryParse(ex.Kind.ToString(), out ErrorCategory category)) category = ErrorCategory.NotSpecified;
             var record = new ErrorRecord(carried, ex.ErrorId, category, ex.TargetObject ?? fallbackTarget);
-            if (!string.IsNullOrEmpty(ex.RecommendedAction))
-                record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = Scrub(ex.RecommendedAction) };
+            var action = ex.RecommendedAction;
+            if (string.IsNullOrEmpty(action)) DefaultActions.TryGetValue(ex.ErrorId, out action);
+            if (!string.IsNullOrEmpty(action))
+                record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = Scrub(action) };
             return record;
         }
 
@@ -209,7 +237,10 @@ namespace ExternalIdp.Commands
             var what = targetObject == null ? "" : $" for '{targetObject}'";
             var message = Scrub($"{MyInvocation.MyCommand.Name} failed unexpectedly{what}: {inner.GetType().Name}: {inner.Message} Nothing more was done. Run it again with -Verbose to see the last step, and report the problem if it persists.");
             var wrapped = new ExternalIdpException(UnexpectedErrorId, ErrorKind.NotImplemented, message, targetObject);
-            return new ErrorRecord(wrapped, UnexpectedErrorId, ErrorCategory.NotSpecified, targetObject);
+            return new ErrorRecord(wrapped, UnexpectedErrorId, ErrorCategory.NotSpecified, targetObject)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Run the command again with -Verbose; if it fails the same way, report it with that output." },
+            };
         }
 
         // ---- ICoreHost -------------------------------------------------------------------

@@ -12,6 +12,9 @@ BeforeAll {
         $e | Should -Not -BeNullOrEmpty -Because "$ErrorId was expected"
         Get-ErrorId $e | Should -Be $ErrorId
         $e.Exception.Message | Should -Not -BeNullOrEmpty
+        if ($ErrorId -like 'Kratos*') {
+            $e.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty -Because 'every ExternalIdp error says what to do'
+        }
         Get-FileSha $cfg | Should -Be $before -Because 'a refused change leaves the file byte-identical'
         $e
     }
