@@ -210,7 +210,7 @@ namespace ExternalIdp.Core.Juju
             var lines = r.Stderr.Replace("\r\n", "\n").Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
             var i = lines.FindIndex(l => l.StartsWith("ERROR", StringComparison.Ordinal));
             var text = i >= 0 ? string.Join(" ", lines.Skip(i)) : string.Join(" ", lines.Skip(Math.Max(0, lines.Count - 3)));
-            if (text.Length == 0) text = r.Stdout.Trim();
+            // Never fall back to stdout: some outputs (export-bundle, config) carry secrets.
             if (text.Length > 1000) text = text.Substring(0, 1000) + "...";
             return text.Length == 0 ? $"exit code {r.ExitCode}, no message" : text;
         }
@@ -303,10 +303,17 @@ namespace ExternalIdp.Core.Juju
                 }
                 return f;
             }
-            catch
+            catch (ExternalIdpException)
             {
                 f.Dispose();
                 throw;
+            }
+            catch (Exception e)
+            {
+                f.Dispose();
+                var inner = e is TargetInvocationException tie && tie.InnerException != null ? tie.InnerException : e;
+                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.WriteError,
+                    $"Could not write the private options file that passes the settings to juju ({inner.Message}). Nothing was changed. Check that the temp folder ({System.IO.Path.GetDirectoryName(path)}) is writable.", null, inner);
             }
         }
 
