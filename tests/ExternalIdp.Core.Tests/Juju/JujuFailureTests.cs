@@ -295,6 +295,18 @@ namespace ExternalIdp.Core.Tests.Juju
         }
 
         [Fact]
+        public void WaitReportsAnIdpTheCharmFindsInvalid()
+        {
+            using var m = new FakeJujuModel(idps: 1);
+            m.Juju("config", "github-idp", "enabled=false", "--reset", "client_secret");
+            var e = Fails(() => m.Target().SetEnabled("github-idp", true, new OperationOptions { Wait = true, TimeoutSec = 20 }, SilentHost.Instance));
+            Assert.Equal(ErrorIds.JujuIdpBlocked, e.ErrorId);
+            Assert.Contains("Invalid OIDC provider configuration", e.Message);
+            Assert.Contains("juju debug-log --include github-idp", e.Message);
+            Assert.Contains("Set-KratosIdpProvider", e.Message);
+        }
+
+        [Fact]
         public void WaitTimesOutWhenKratosNeverRegisters()
         {
             using var m = new FakeJujuModel();

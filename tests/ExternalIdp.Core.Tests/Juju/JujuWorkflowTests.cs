@@ -106,6 +106,10 @@ namespace ExternalIdp.Core.Tests.Juju
             Assert.Null(m.App("microsoft-idp"));
             Assert.NotNull(m.App("kratos"));
 
+            // Every juju command line was written to the verbose stream.
+            Assert.Contains(host.Verbose, v => v.StartsWith("juju deploy kratos-external-idp-integrator microsoft-idp --config "));
+            Assert.Contains(host.Verbose, v => v == "juju export-bundle");
+
             // Secrets never reached a command line, a message, or a file left behind.
             foreach (var secret in new[] { MsSecret, GoogleSecret })
             {
