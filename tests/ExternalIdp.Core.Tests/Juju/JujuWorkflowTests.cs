@@ -332,6 +332,22 @@ namespace ExternalIdp.Core.Tests.Juju
         }
 
         [Fact]
+        public void ConcurrentJobsOnDifferentJujuVersionsDoNotMix()
+        {
+            // Runbook jobs share a process: each target keeps to its own juju and version.
+            using var a = new FakeJujuModel(version: "3.6.1-genericlinux-amd64");
+            using var b = new FakeJujuModel(version: "2.9.49-ubuntu-amd64");
+            var jobs = new[] { a, b, a, b }.Select((m, i) => System.Threading.Tasks.Task.Run(() =>
+                m.Target().Add("idp" + (char)('a' + i), GoogleIdp("id-" + i), new OperationOptions(), SilentHost.Instance))).ToArray();
+            System.Threading.Tasks.Task.WaitAll(jobs);
+            Assert.All(jobs, j => Assert.True(j.Result.Related));
+            Assert.All(a.Calls(), c => Assert.NotEqual("add-relation", c[0]));
+            Assert.All(b.Calls(), c => Assert.NotEqual("integrate", c[0]));
+            Assert.Equal(2, a.Calls().Count(c => c[0] == "integrate"));
+            Assert.Equal(2, b.Calls().Count(c => c[0] == "add-relation"));
+        }
+
+        [Fact]
         public void AddWithChannelAndMapper()
         {
             using var m = new FakeJujuModel();
