@@ -392,7 +392,9 @@ namespace ExternalIdp.Core.Juju
             var o = new OperationOptions();
             var cli = Cli();
             var status = ReadStatus(cli, o, host);
-            if (!status.Apps.ContainsKey(_kratos)) throw KratosMissing(status.Apps.Keys);
+            if (!status.Apps.TryGetValue(_kratos, out var kratos)) throw KratosMissing(status.Apps.Keys);
+            if (string.Equals(kratos.Status, "blocked", StringComparison.OrdinalIgnoreCase) || string.Equals(kratos.Status, "error", StringComparison.OrdinalIgnoreCase))
+                host.WriteWarning($"The kratos application '{_kratos}' is {kratos.Status}: '{kratos.Message}'. An IdP whose provider Kratos rejects (see Problems) or a broken setting can cause this; 'juju debug-log --include {_kratos}' says more.");
             var integrators = status.Apps.Values.Where(a => a.Charm == IntegratorCharm).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
             if (integrators.Count == 0) return new KratosIdp[0];
             var bundle = ReadBundle(cli, o, host);

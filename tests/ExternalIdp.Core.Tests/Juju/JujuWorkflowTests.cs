@@ -202,6 +202,22 @@ namespace ExternalIdp.Core.Tests.Juju
         }
 
         [Fact]
+        public void GetShowsProblemsOfProvidersKratosRejects()
+        {
+            // The charm accepts twitch; Kratos does not and goes blocked.
+            using var m = new FakeJujuModel(idps: 1);
+            m.Juju("config", "github-idp", "provider=twitch");
+            m.Status();
+            var host = new RecordingHost();
+            var idp = Assert.Single(m.Target().GetIdps(host));
+            Assert.Equal("twitch", idp.Provider);
+            Assert.Contains(idp.Problems, p => p.Contains("not a Kratos provider"));
+            Assert.StartsWith("twitch_", idp.ProviderId);
+            var w = Assert.Single(host.Warnings);
+            Assert.Contains("Failed to start the service", w);
+        }
+
+        [Fact]
         public void GetOnLegacyJujuReadsListShapedRelations()
         {
             using var m = new FakeJujuModel(idps: 2, version: "2.9.49-ubuntu-amd64");
