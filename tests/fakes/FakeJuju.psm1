@@ -40,7 +40,9 @@ function New-FakeJujuModel {
         # A juju of another version is another executable: ExternalIdp asks `juju version` once per
         # executable path in a process, so each version gets its own copy of the fake.
         $copy = Join-Path ([IO.Path]::GetTempPath()) ('fakejuju-bin-' + ($Version -replace '[^0-9A-Za-z.]', '-'))
-        if (-not (Test-Path (Join-Path $copy $script:ExeName))) {
+        $source = Get-Item (Join-Path $bin 'juju.dll')
+        $copied = Get-Item (Join-Path $copy 'juju.dll') -ErrorAction SilentlyContinue
+        if (-not $copied -or $copied.LastWriteTimeUtc -ne $source.LastWriteTimeUtc) {
             New-Item -ItemType Directory -Path $copy -Force | Out-Null
             Copy-Item -Path (Join-Path $bin '*') -Destination $copy -Recurse -Force
         }

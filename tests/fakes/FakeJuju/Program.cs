@@ -66,6 +66,12 @@ public static partial class Program
             Console.Error.WriteLine(e.Message);
             return e.Code;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // What juju does with input it can't read: one ERROR line, exit 1.
+            Console.Error.WriteLine("ERROR " + e.Message);
+            return 1;
+        }
     }
 
     private static bool IsModelValue(string[] argv, string a)
