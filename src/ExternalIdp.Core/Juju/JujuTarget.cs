@@ -1,21 +1,923 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Newtonsoft.Json.Linq;
 
 namespace ExternalIdp.Core.Juju
 {
+    /// <summary>
+    /// IdPs of a Canonical Identity Platform model: one kratos-external-idp-integrator application
+    /// per IdP, related to the kratos application, driven through the juju CLI found on PATH.
+    /// Secrets only ever travel in private option files (deploy --config, config --file).
+    /// </summary>
     public sealed class JujuTarget : IIdpTarget
     {
-        public JujuTarget(string model, string kratosApplication) { throw new System.NotImplementedException(); }
+        public const string IntegratorCharm = "kratos-external-idp-integrator";
+        public const string Endpoint = "kratos-external-idp";
+
+        private const string ReadyMessage = "The OIDC provider is ready";
+        private const string ReadyMessageOld = "Provider is ready";
+        private const string DisabledMessage = "The OIDC provider is disabled";
+        private const string DisabledMessageOld = "Provider is disabled";
+
+        private static readonly Regex AppNamePattern = new Regex(@"^[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*$", RegexOptions.CultureInvariant);
+        private static readonly string[] Unsupported = { "SubjectSource", "ClaimsSource", "Pkce" };
+
+        /// <summary>The integrator's options that describe the provider (compared to recognise a half-done Add).</summary>
+        private static readonly string[] ProviderOptions =
+        {
+            "provider", "client_id", "client_secret", "issuer_url", "microsoft_tenant_id", "apple_team_id",
+            "apple_private_key_id", "apple_private_key", "provider_id", "label", "scope", "jsonnet_mapper",
+        };
+
+        /// <summary>Kratos key → integrator option.</summary>
+        private static readonly Dictionary<string, string> OptionOf = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [Fields.Id] = "provider_id",
+            [Fields.Provider] = "provider",
+            [Fields.ClientId] = "client_id",
+            [Fields.ClientSecret] = "client_secret",
+            [Fields.IssuerUrl] = "issuer_url",
+            [Fields.MicrosoftTenant] = "microsoft_tenant_id",
+            [Fields.AppleTeamId] = "apple_team_id",
+            [Fields.ApplePrivateKeyId] = "apple_private_key_id",
+            [Fields.ApplePrivateKey] = "apple_private_key",
+            [Fields.Label] = "label",
+            [Fields.Scope] = "scope",
+            [Fields.MapperUrl] = "jsonnet_mapper",
+        };
+
+        private readonly string _model;
+        private readonly string _kratos;
+        private readonly IDictionary<string, string> _env;
+        private string _resolvedModel;
+
+        public JujuTarget(string model, string kratosApplication) : this(model, kratosApplication, null) { }
+
+        /// <summary>For tests: env overrides the environment of juju (PATH also decides which juju is found).</summary>
+        internal JujuTarget(string model, string kratosApplication, IDictionary<string, string> env)
+        {
+            _model = string.IsNullOrWhiteSpace(model) ? null : model.Trim();
+            _kratos = string.IsNullOrWhiteSpace(kratosApplication) ? "kratos" : kratosApplication.Trim();
+            _env = env;
+        }
+
+        /// <summary>Folder of the private option files (null: the user's temp folder). For tests.</summary>
+        internal string TempDirectory { get; set; }
+
+        /// <summary>Pause between status polls of -Wait.</summary>
+        internal TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+        public string Model => _model;
+        public string KratosApplication => _kratos;
         public string TargetType => "Juju";
-        public string Description => throw new System.NotImplementedException();
-        public void Stamp(KratosIdp idp) => throw new System.NotImplementedException();
-        public bool SupportsProvider(ProviderKind kind, out string reason) => throw new System.NotImplementedException();
-        public IReadOnlyCollection<string> UnsupportedParameters => throw new System.NotImplementedException();
-        public IReadOnlyList<KratosIdp> GetIdps(ICoreHost host) => throw new System.NotImplementedException();
-        public KratosIdp Add(string name, IdpSettings settings, OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
-        public KratosIdp Set(string name, IdpSettings changes, OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
-        public KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
-        public bool Remove(string name, OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
-        public KratosRedirectUri GetRedirectUri(string name, OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
-        public KratosPublicUrl GetPublicUrl(OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
+
+        public string Description => _model != null
+            ? $"Juju model '{_model}' (kratos application '{_kratos}')"
+            : $"the current Juju model (kratos application '{_kratos}')";
+
+        public void Stamp(KratosIdp idp)
+        {
+            idp.TargetType = TargetType;
+            idp.Model = _model ?? _resolvedModel;
+            idp.KratosApplication = _kratos;
+            idp.ConfigPath = null;
+            idp.ConfigRoot = null;
+        }
+
+        private T Stamped<T>(T o)
+        {
+            switch (o)
+            {
+                case KratosIdp i: Stamp(i); break;
+                case KratosRedirectUri r: r.TargetType = TargetType; r.Model = _model ?? _resolvedModel; r.KratosApplication = _kratos; break;
+                case KratosPublicUrl u: u.TargetType = TargetType; u.Model = _model ?? _resolvedModel; u.KratosApplication = _kratos; break;
+            }
+            return o;
+        }
+
+        public bool SupportsProvider(ProviderKind kind, out string reason)
+        {
+            reason = ProviderCatalog.CharmRefusal(kind);
+            return kind.CharmSupported;
+        }
+
+        public IReadOnlyCollection<string> UnsupportedParameters => Unsupported;
+
+        // ------------------------------------------------------------------ juju access
+
+        private JujuCli Cli() => JujuCli.Locate(_model, _env);
+
+        private static int Timeout(OperationOptions o) => o.TimeoutSec > 0 ? o.TimeoutSec : 300;
+
+        private ModelStatus ReadStatus(JujuCli cli, OperationOptions o, ICoreHost host)
+        {
+            var r = cli.RunChecked(host, Timeout(o), null, "status", "--format=json");
+            var s = JujuParsers.Status(r.Stdout, r.Display);
+            if (_model == null && s.ModelName != null)
+                _resolvedModel = s.Controller != null ? s.Controller + ":" + s.ModelName : s.ModelName;
+            return s;
+        }
+
+        private Bundle ReadBundle(JujuCli cli, OperationOptions o, ICoreHost host)
+        {
+            var r = cli.RunChecked(host, Timeout(o), null, "export-bundle");
+            return JujuParsers.Bundle(r.Stdout, r.Display);
+        }
+
+        private ExternalIdpException KratosMissing(IEnumerable<string> apps)
+            => new ExternalIdpException(ErrorIds.JujuKratosNotFound, ErrorKind.ObjectNotFound,
+                $"The kratos application '{_kratos}' is not in {Description}. Applications there: {string.Join(", ", apps.DefaultIfEmpty("(none)"))}. " +
+                "Pass -KratosApplication with the name of the kratos application, or -Model with the model that holds it.", _kratos);
+
+        private void RequireKratos(Bundle b)
+        {
+            if (!b.Apps.ContainsKey(_kratos)) throw KratosMissing(b.Apps.Keys);
+        }
+
+        private ExternalIdpException NotFound(string name, IEnumerable<string> integrators)
+            => new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.ObjectNotFound,
+                $"No IdP named '{name}' in {Description}: there is no {IntegratorCharm} application of that name. " +
+                $"IdPs there: {string.Join(", ", integrators.DefaultIfEmpty("(none)"))}. Get-KratosIdp lists them.", name);
+
+        private BundleApp RequireIntegrator(Bundle b, string name)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+                throw new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.InvalidArgument, "No IdP name was given: pass -Name with the integrator application's name (Get-KratosIdp lists them).");
+            if (b.Apps.TryGetValue(name, out var app) && app.Charm == IntegratorCharm) return app;
+            if (app != null)
+                throw new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.InvalidArgument,
+                    $"'{name}' in {Description} is not an IdP: it is an application of charm '{app.Charm}', not {IntegratorCharm}. Give the name of an integrator application (Get-KratosIdp lists them).", name);
+            throw NotFound(name, b.Apps.Values.Where(a => a.Charm == IntegratorCharm).Select(a => a.Name));
+        }
+
+        private bool IsRelated(Bundle b, string app) => b.Related(app, Endpoint, _kratos, Endpoint);
+
+        // ------------------------------------------------------------------ conversions
+
+        private static string AutoId(string provider, string clientId, string issuer, string tenant)
+        {
+            if (ProviderCatalog.TryGet(provider, out var kind) && kind.Name == provider)
+                return ProviderIds.Generate(kind, clientId, issuer, tenant);
+            // Providers the charm accepts but Kratos doesn't (twitch, yander): same formula, client id seed.
+            using (var sha1 = System.Security.Cryptography.SHA1.Create())
+            {
+                var hash = sha1.ComputeHash(System.Text.Encoding.UTF8.GetBytes(clientId ?? ""));
+                return provider + "_" + string.Concat(hash.Select(x => x.ToString("x2")));
+            }
+        }
+
+        private static string EffectiveId(IDictionary<string, string> options)
+        {
+            string Get(string k) => options.TryGetValue(k, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+            return Get("provider_id") ?? AutoId(Get("provider") ?? "generic", Get("client_id"), Get("issuer_url"), Get("microsoft_tenant_id"));
+        }
+
+        private static string[] SplitScope(string scope)
+            => string.IsNullOrWhiteSpace(scope) ? new string[0] : scope.Split(new[] { ' ', '\t', '\n' }, StringSplitOptions.RemoveEmptyEntries);
+
+        /// <summary>The output object for an integrator's options (no secret kept).</summary>
+        private KratosIdp ToIdp(string name, IDictionary<string, string> options, bool? related)
+        {
+            string Get(string k) => options.TryGetValue(k, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+            var provider = Get("provider") ?? "generic";
+            var mapper = Get("jsonnet_mapper");
+            var idp = new KratosIdp
+            {
+                Name = name,
+                Provider = provider,
+                ProviderId = EffectiveId(options),
+                ClientId = Get("client_id"),
+                IssuerUrl = Get("issuer_url"),
+                TenantId = Get("microsoft_tenant_id"),
+                AppleTeamId = Get("apple_team_id"),
+                ApplePrivateKeyId = Get("apple_private_key_id"),
+                Label = Get("label"),
+                Scope = SplitScope(Get("scope")),
+                MapperUrl = mapper != null ? DefaultMapper.ToMapperUrl(mapper) : null,
+                Enabled = !string.Equals(Get("enabled"), "false", StringComparison.OrdinalIgnoreCase),
+                HasClientSecret = Get("client_secret") != null,
+                HasApplePrivateKey = Get("apple_private_key") != null,
+                Related = related,
+            };
+            var problems = new List<string>();
+            if (!ProviderCatalog.TryGet(provider, out var kind) || kind.Name != provider)
+                problems.Add($"provider '{provider}' is accepted by the charm but is not a Kratos provider kind, so Kratos rejects it");
+            foreach (var kv in options)
+                if (ProviderOptions.Contains(kv.Key) && kv.Key != "jsonnet_mapper" && UnsafeReason(kv.Value) != null)
+                    problems.Add($"option '{kv.Key}' holds a value that the kratos charm would render into a broken Kratos config");
+            idp.Problems = problems.ToArray();
+            return Stamped(idp);
+        }
+
+        /// <summary>Settings → integrator options (jsonnet source, space-separated scope, secrets as SecretValue).</summary>
+        private static List<KeyValuePair<string, object>> ToOptions(ProviderKind kind, IdpSettings s, string jsonnet)
+        {
+            var o = new List<KeyValuePair<string, object>>();
+            void Put(string k, object v)
+            {
+                if (v == null || (v is string str && str.Length == 0) || (v is SecretValue sv && sv.IsEmpty)) return;
+                o.Add(new KeyValuePair<string, object>(k, v));
+            }
+            Put("provider", kind.Name);
+            Put("client_id", s.ClientId);
+            Put("client_secret", s.ClientSecret);
+            Put("issuer_url", s.IssuerUrl);
+            Put("microsoft_tenant_id", s.TenantId);
+            Put("apple_team_id", s.AppleTeamId);
+            Put("apple_private_key_id", s.ApplePrivateKeyId);
+            Put("apple_private_key", s.ApplePrivateKey);
+            Put("provider_id", s.ProviderId);
+            Put("label", s.Label);
+            if (s.Scope != null && s.Scope.Length > 0) Put("scope", string.Join(" ", s.Scope));
+            Put("jsonnet_mapper", jsonnet);
+            return o;
+        }
+
+        private static string Plain(object v) => v is SecretValue sv ? sv.Reveal() : v as string;
+
+        private static IEnumerable<string> SecretsOf(IEnumerable<KeyValuePair<string, object>> options)
+            => options.Where(kv => kv.Value is SecretValue).Select(kv => ((SecretValue)kv.Value).Reveal()).ToList();
+
+        // ------------------------------------------------------------------ validation
+
+        private void RefuseUnsupported(IdpSettings s)
+        {
+            var given = new List<string>();
+            if (s.SubjectSource != null) given.Add("-SubjectSource");
+            if (s.ClaimsSource != null) given.Add("-ClaimsSource");
+            if (s.Pkce != null) given.Add("-Pkce");
+            if (given.Count > 0)
+                throw new ExternalIdpException(ErrorIds.ParameterNotSupported, ErrorKind.InvalidArgument,
+                    $"{string.Join(", ", given)} can't be set on Juju: the {IntegratorCharm} charm has no option for {(given.Count == 1 ? "it" : "them")} (it has no subject_source, claims_source or pkce). " +
+                    "Leave the parameter out, or manage this IdP in a Kratos config file (-ConfigPath).");
+        }
+
+        private static void RequireCharmKind(ProviderKind kind)
+        {
+            if (!kind.CharmSupported)
+                throw new ExternalIdpException(ErrorIds.ProviderNotSupported, ErrorKind.InvalidArgument,
+                    $"Provider '{kind.Name}' can't be used on Juju: {ProviderCatalog.CharmRefusal(kind)}.", kind.Name);
+        }
+
+        /// <summary>The jsonnet source the charm takes: -JsonnetMapper, or a base64:// -MapperUrl decoded.</summary>
+        private static string MapperSource(IdpSettings s)
+        {
+            if (s.JsonnetMapper != null) return s.JsonnetMapper.Replace("\r\n", "\n");
+            if (string.IsNullOrEmpty(s.MapperUrl)) return s.MapperUrl; // null: not given, "": remove (Set)
+            var src = DefaultMapper.TryDecode(s.MapperUrl);
+            if (src != null) return src.Replace("\r\n", "\n");
+            throw new ExternalIdpException(ErrorIds.ParameterNotSupported, ErrorKind.InvalidArgument,
+                $"-MapperUrl '{IdpRules.Printable(s.MapperUrl)}' can't be used on Juju: the {IntegratorCharm} charm takes the jsonnet source itself (its jsonnet_mapper option), not a file:// or https:// URL that Kratos would read. " +
+                "Pass the mapper with -JsonnetMapper (the jsonnet source or the path of a .jsonnet file), or a base64:// -MapperUrl.");
+        }
+
+        /// <summary>Why kratos would break on this value when rendering it unquoted into its YAML config, or null.</summary>
+        internal static string UnsafeReason(string v)
+        {
+            if (string.IsNullOrEmpty(v)) return null;
+            if (v.IndexOf('\n') >= 0 || v.IndexOf('\r') >= 0) return "a line break";
+            if (v.Contains(": ")) return "': ' (colon and space)";
+            if (v.EndsWith(":", StringComparison.Ordinal)) return "a trailing ':'";
+            if (v.Contains(" #")) return "' #' (space and hash), where YAML starts a comment";
+            if ("[]{},#&*!|>'\"%@`".IndexOf(v[0]) >= 0) return $"the leading '{v[0]}', which YAML reads as syntax";
+            if ((v[0] == '-' || v[0] == '?' || v[0] == ':') && (v.Length == 1 || v[1] == ' ')) return $"the leading '{v[0]} ', which YAML reads as syntax";
+            return null;
+        }
+
+        private static readonly Dictionary<string, string> ParameterOfOption = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["provider"] = "-Provider", ["client_id"] = "-ClientId", ["client_secret"] = "-ClientSecret", ["issuer_url"] = "-IssuerUrl",
+            ["microsoft_tenant_id"] = "-TenantId", ["apple_team_id"] = "-AppleTeamId", ["apple_private_key_id"] = "-ApplePrivateKeyId",
+            ["apple_private_key"] = "-ApplePrivateKey", ["provider_id"] = "-ProviderId", ["label"] = "-Label", ["scope"] = "-Scope",
+            ["jsonnet_mapper"] = "-JsonnetMapper", ["enabled"] = "-Enabled",
+        };
+
+        /// <summary>Refuses values the kratos charm would render into a broken Kratos config (never echoing a secret).</summary>
+        private static void CheckUnsafe(IEnumerable<KeyValuePair<string, object>> options)
+        {
+            var problems = new List<string>();
+            foreach (var kv in options)
+            {
+                if (kv.Key == "jsonnet_mapper" || kv.Key == "enabled") continue;
+                var param = ParameterOfOption.TryGetValue(kv.Key, out var p) ? p : kv.Key;
+                if (kv.Key == "scope")
+                {
+                    foreach (var sc in SplitScope(Plain(kv.Value)))
+                    {
+                        var why = UnsafeReason(sc);
+                        if (why != null) problems.Add($"-Scope '{IdpRules.Printable(sc)}' contains {why}.");
+                    }
+                    continue;
+                }
+                var value = Plain(kv.Value);
+                var reason = UnsafeReason(value);
+                if (reason == null) continue;
+                if (kv.Key == "apple_private_key")
+                    problems.Add("-ApplePrivateKey is a multi-line PEM key (or contains " + reason + "): the kratos charm writes it unquoted into Kratos's YAML config, where a multi-line value makes the whole config unparseable.");
+                else if (kv.Value is SecretValue)
+                    problems.Add($"{param} contains {reason} (value not shown).");
+                else
+                    problems.Add($"{param} '{IdpRules.Printable(value)}' contains {reason}.");
+            }
+            if (problems.Count > 0)
+                throw new ExternalIdpException(ErrorIds.JujuUnsafeValue, ErrorKind.InvalidArgument,
+                    string.Join(" ", problems) + " The kratos charm renders integrator values into Kratos's YAML config without quoting them, so such a value would leave Kratos blocked ('Failed to start the service'). " +
+                    "Use a value without it, or manage this IdP in a Kratos config file (-ConfigPath), which ExternalIdp writes with proper quoting.");
+        }
+
+        /// <summary>A valid Juju application name made from the provider id (or kind): lowercase, letters/digits/hyphens, ending in -idp.</summary>
+        internal static string DeriveName(ProviderKind kind, string providerId)
+        {
+            var raw = (providerId ?? kind.Name).ToLowerInvariant();
+            var parts = Regex.Split(raw, "[^a-z0-9]+").Where(p => p.Length > 0).ToList();
+            // Segments after a hyphen must hold a letter: glue digit-only segments to the previous one.
+            var merged = new List<string>();
+            foreach (var p in parts)
+            {
+                if (p.All(char.IsDigit) && merged.Count > 0) merged[merged.Count - 1] += p;
+                else merged.Add(p);
+            }
+            var name = string.Join("-", merged).TrimStart('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '-');
+            if (name.Length == 0) name = kind.Name.Replace('_', '-');
+            if (name.Length > 40) name = name.Substring(0, 40).TrimEnd('-');
+            if (!name.EndsWith("-idp", StringComparison.Ordinal) && name != "idp") name += "-idp";
+            if (!AppNamePattern.IsMatch(name)) name = Regex.Replace(kind.Name, "[^a-z0-9]+", "") + "-idp";
+            return name;
+        }
+
+        private static void ValidateAppName(string name)
+        {
+            if (!AppNamePattern.IsMatch(name))
+                throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
+                    $"'{IdpRules.Printable(name)}' is not a valid Juju application name: use lowercase letters, digits and hyphens, start with a letter, and end every hyphen-separated part with a letter somewhere in it (e.g. github-idp, corp-entra-idp, google-idp2).", name);
+        }
+
+        private static bool SameValue(string a, string b)
+            => string.Equals((a ?? "").Replace("\r\n", "\n").Trim(), (b ?? "").Replace("\r\n", "\n").Trim(), StringComparison.Ordinal);
+
+        /// <summary>Whether an existing integrator has exactly these provider settings (a half-done Add of ours).</summary>
+        private static bool SameSettings(BundleApp app, List<KeyValuePair<string, object>> options)
+        {
+            if (app.Charm != IntegratorCharm) return false;
+            var wanted = options.ToDictionary(kv => kv.Key, kv => Plain(kv.Value), StringComparer.Ordinal);
+            foreach (var key in ProviderOptions)
+            {
+                wanted.TryGetValue(key, out var w);
+                var have = app.Option(key);
+                if (key == "provider") { w = w ?? "generic"; have = have ?? "generic"; }
+                if (!SameValue(w, have)) return false;
+            }
+            return true;
+        }
+
+        private void RequireUniqueId(Bundle b, string providerId, string except)
+        {
+            foreach (var other in b.Apps.Values)
+            {
+                if (other.Charm != IntegratorCharm || other.Name == except || !IsRelated(b, other.Name)) continue;
+                if (string.Equals(EffectiveId(other.Options), providerId, StringComparison.Ordinal))
+                    throw new ExternalIdpException(ErrorIds.IdpAlreadyExists, ErrorKind.ResourceExists,
+                        $"Provider id '{providerId}' is already used by '{other.Name}', which is related to {_kratos}: Kratos would use only the first of two providers with one id. " +
+                        "Give a different -ProviderId, or change or remove the existing IdP first.", providerId);
+            }
+        }
+
+        // ------------------------------------------------------------------ operations
+
+        public IReadOnlyList<KratosIdp> GetIdps(ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            var o = new OperationOptions();
+            var cli = Cli();
+            var status = ReadStatus(cli, o, host);
+            if (!status.Apps.TryGetValue(_kratos, out var kratos)) throw KratosMissing(status.Apps.Keys);
+            if (string.Equals(kratos.Status, "blocked", StringComparison.OrdinalIgnoreCase) || string.Equals(kratos.Status, "error", StringComparison.OrdinalIgnoreCase))
+                host.WriteWarning($"The kratos application '{_kratos}' is {kratos.Status}: '{kratos.Message}'. An IdP whose provider Kratos rejects (see Problems) or a broken setting can cause this; 'juju debug-log --include {_kratos}' says more.");
+            var integrators = status.Apps.Values.Where(a => a.Charm == IntegratorCharm).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+            if (integrators.Count == 0) return new KratosIdp[0];
+            var bundle = ReadBundle(cli, o, host);
+            var list = new List<KratosIdp>();
+            foreach (var a in integrators)
+            {
+                var options = bundle.Apps.TryGetValue(a.Name, out var ba) ? ba.Options : new Dictionary<string, string>();
+                var idp = ToIdp(a.Name, options, a.RelatedTo(Endpoint, _kratos));
+                idp.Status = a.Status;
+                idp.StatusMessage = a.Message;
+                list.Add(idp);
+            }
+            return list;
+        }
+
+        public KratosIdp Add(string name, IdpSettings settings, OperationOptions options, ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            options = options ?? new OperationOptions();
+            if (settings == null) throw new ArgumentNullException(nameof(settings));
+
+            // Everything that needs no juju first.
+            var kind = ProviderCatalog.Resolve(settings.Provider);
+            RequireCharmKind(kind);
+            RefuseUnsupported(settings);
+            IdpRules.ValidateValues(settings);
+            var jsonnet = MapperSource(settings);
+            IdpRules.RequireComplete(kind, IdpRules.BuildEntry(kind, settings.ProviderId, settings, applyDefaults: false), name);
+            var charmOptions = ToOptions(kind, settings, jsonnet);
+            CheckUnsafe(charmOptions);
+            if (name != null) ValidateAppName(name);
+            var providerId = !string.IsNullOrEmpty(settings.ProviderId) ? settings.ProviderId : ProviderIds.Generate(kind, settings.ClientId, settings.IssuerUrl, settings.TenantId);
+            var secrets = SecretsOf(charmOptions);
+
+            var cli = Cli();
+            var bundle = ReadBundle(cli, options, host);
+            RequireKratos(bundle);
+
+            // The application: the given name, or one derived from the provider id; an earlier Add of
+            // ours that stopped after deploy is finished instead of refused.
+            string app = null;
+            bool resume = false;
+            if (name != null)
+            {
+                app = name;
+                if (bundle.Apps.TryGetValue(name, out var existing))
+                {
+                    if (SameSettings(existing, charmOptions) && !IsRelated(bundle, name)) resume = true;
+                    else throw AlreadyExists(name, existing, bundle);
+                }
+            }
+            else
+            {
+                var baseName = DeriveName(kind, settings.ProviderId);
+                for (int i = 1; app == null; i++)
+                {
+                    var candidate = i == 1 ? baseName : baseName + i;
+                    if (!bundle.Apps.TryGetValue(candidate, out var existing)) { app = candidate; break; }
+                    if (SameSettings(existing, charmOptions))
+                    {
+                        if (IsRelated(bundle, candidate)) throw AlreadyExists(candidate, existing, bundle);
+                        app = candidate;
+                        resume = true;
+                    }
+                }
+            }
+            RequireUniqueId(bundle, providerId, app);
+
+            var target = $"IdP '{app}' ({kind.Name}, provider id '{providerId}') in {Description}";
+            if (!host.ShouldProcess(target, resume
+                    ? $"Integrate the existing {IntegratorCharm} application '{app}' with '{_kratos}'"
+                    : $"Deploy {IntegratorCharm} as '{app}' and integrate it with '{_kratos}'"))
+                return null;
+
+            if (resume)
+                host.WriteVerbose($"'{app}' is already deployed with these settings but not related to {_kratos}: integrating it.");
+            else
+            {
+                var args = new List<string> { IntegratorCharm, app };
+                if (!string.IsNullOrEmpty(options.Channel)) { args.Add("--channel"); args.Add(options.Channel); }
+                using (var file = OptionsFile.Create(TempDirectory, app, charmOptions))
+                {
+                    args.Add("--config");
+                    args.Add(file.Path);
+                    var r = cli.Run(host, Timeout(options), secrets, true, "deploy", args.ToArray());
+                    if (r.ExitCode != 0)
+                        throw cli.Failed(r, "Nothing was deployed; fix the cause and run Add-KratosIdp again.");
+                }
+            }
+
+            try
+            {
+                Integrate(cli, app, options, host, secrets);
+            }
+            catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuCommandFailed || e.ErrorId == ErrorIds.JujuTimeout)
+            {
+                throw new ExternalIdpException(ErrorIds.JujuPartialState, ErrorKind.InvalidOperation,
+                    $"The {IntegratorCharm} application '{app}' {(resume ? "exists" : "was deployed")} with its settings, but relating it to '{_kratos}' failed: {e.Message} " +
+                    $"So '{app}' exists and is not related to {_kratos}: Kratos does not know this IdP yet. Run the same Add-KratosIdp command again to finish (it integrates the existing application), " +
+                    $"or remove it with Remove-KratosIdp -Name {app} -RemoveApplication.", app, e);
+            }
+
+            var idp = ToIdp(app, charmOptions.ToDictionary(kv => kv.Key, kv => kv.Value is SecretValue ? "(set)" : (string)kv.Value, StringComparer.Ordinal), true);
+            if (options.Wait) WaitFor(cli, idp, true, options, host, justIntegrated: true);
+            return idp;
+        }
+
+        private ExternalIdpException AlreadyExists(string name, BundleApp existing, Bundle bundle)
+        {
+            var what = existing.Charm == IntegratorCharm
+                ? $"an {IntegratorCharm} application with other settings{(IsRelated(bundle, name) ? $", related to {_kratos}" : "")}"
+                : $"an application of charm '{existing.Charm}'";
+            return new ExternalIdpException(ErrorIds.IdpAlreadyExists, ErrorKind.ResourceExists,
+                $"'{name}' already exists in {Description}: it is {what}. Choose another -Name, change the existing IdP with Set-KratosIdpProvider, or remove it first (Remove-KratosIdp -RemoveApplication).", name);
+        }
+
+        private void Integrate(JujuCli cli, string app, OperationOptions options, ICoreHost host, IEnumerable<string> secrets)
+        {
+            var version = cli.Version(host, Timeout(options));
+            var verb = version.IsLegacy ? "add-relation" : "integrate";
+            var r = cli.Run(host, Timeout(options), secrets, true, verb, app + ":" + Endpoint, _kratos + ":" + Endpoint);
+            if (r.ExitCode == 0) return;
+            var text = JujuCli.ErrorText(r);
+            if (text.IndexOf("already exists", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                host.WriteVerbose($"'{app}' is already related to {_kratos}.");
+                return;
+            }
+            throw cli.Failed(r, null);
+        }
+
+        public KratosIdp Set(string name, IdpSettings changes, OperationOptions options, ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            options = options ?? new OperationOptions();
+            if (changes == null) throw new ArgumentNullException(nameof(changes));
+            RefuseUnsupported(changes);
+            IdpRules.ValidateValues(changes.ProviderId == "" ? WithoutProviderId(changes) : changes);
+            ProviderKind newKind = null;
+            if (changes.Provider != null)
+            {
+                newKind = ProviderCatalog.Resolve(changes.Provider);
+                RequireCharmKind(newKind);
+            }
+            var jsonnet = MapperSource(changes);
+
+            var cli = Cli();
+            var bundle = ReadBundle(cli, options, host);
+            RequireKratos(bundle);
+            var app = RequireIntegrator(bundle, name);
+            var current = app.Options;
+            var currentProvider = app.Option("provider") ?? "generic";
+            if (!ProviderCatalog.TryGet(currentProvider, out var oldKind) || oldKind.Name != currentProvider)
+            {
+                if (newKind == null)
+                    throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
+                        $"'{name}' is configured with provider '{currentProvider}', which Kratos does not accept: give -Provider with one of {ProviderCatalog.CharmKindList} in the same command.", name);
+                oldKind = newKind;
+            }
+            newKind = newKind ?? oldKind;
+
+            // Kratos-key view of the current options, so the shared rules can judge the result.
+            var existing = new Dictionary<string, object>(StringComparer.Ordinal);
+            foreach (var kv in OptionOf)
+            {
+                var v = app.Option(kv.Value);
+                if (string.IsNullOrEmpty(v)) continue;
+                if (kv.Key == Fields.Scope) existing[kv.Key] = SplitScope(v);
+                else if (kv.Key == Fields.MapperUrl) existing[kv.Key] = DefaultMapper.ToMapperUrl(v);
+                else existing[kv.Key] = v;
+            }
+            existing[Fields.Provider] = oldKind.Name;
+            var delta = IdpRules.Changes(existing, oldKind, newKind, changes, out var dropped);
+            var result = IdpRules.Apply(existing, delta);
+            IdpRules.RequireComplete(newKind, result, name);
+
+            // Options to set (only those that really change) and to reset.
+            var set = new List<KeyValuePair<string, object>>();
+            var reset = new List<string>();
+            foreach (var kv in delta)
+            {
+                var opt = OptionOf[kv.Key];
+                var have = app.Option(opt);
+                if (opt == "provider" && string.IsNullOrEmpty(have)) have = "generic";
+                if (kv.Value == null)
+                {
+                    if (!string.IsNullOrEmpty(have)) reset.Add(opt);
+                    continue;
+                }
+                object value = kv.Value;
+                if (kv.Key == Fields.Scope) value = string.Join(" ", (string[])kv.Value);
+                if (kv.Key == Fields.MapperUrl) value = jsonnet ?? DefaultMapper.TryDecode((string)kv.Value);
+                if (SameValue(Plain(value), have)) continue;
+                set.Add(new KeyValuePair<string, object>(opt, value));
+            }
+            CheckUnsafe(set);
+
+            var after = new Dictionary<string, string>(current, StringComparer.Ordinal);
+            foreach (var k in reset) after.Remove(k);
+            foreach (var kv in set) after[kv.Key] = Plain(kv.Value);
+            var oldId = EffectiveId(current);
+            var newId = EffectiveId(after);
+            if (newId != oldId) RequireUniqueId(bundle, newId, name);
+
+            var related = IsRelated(bundle, name);
+            if (set.Count == 0 && reset.Count == 0)
+            {
+                host.WriteVerbose($"'{name}' already has these settings: nothing to change.");
+                return ToIdp(name, after, related);
+            }
+
+            var what = set.Select(kv => ParameterOfOption[kv.Key]).Concat(reset.Select(k => ParameterOfOption[k] + " (reset)")).Distinct();
+            if (!host.ShouldProcess($"IdP '{name}' in {Description}", "Set " + string.Join(", ", what)))
+                return null;
+            if (dropped.Count > 0)
+                host.WriteVerbose($"Provider '{newKind.Name}' does not take {string.Join(", ", dropped.Select(d => "-" + Fields.ParameterOf[d]))}: resetting {(dropped.Count == 1 ? "it" : "them")}.");
+
+            var secrets = SecretsOf(set);
+            var args = new List<string> { name };
+            OptionsFile file = null;
+            try
+            {
+                if (set.Count > 0)
+                {
+                    file = OptionsFile.Create(TempDirectory, name, set);
+                    args.Add("--file");
+                    args.Add(file.Path);
+                }
+                if (reset.Count > 0) { args.Add("--reset"); args.Add(string.Join(",", reset)); }
+                var r = cli.Run(host, Timeout(options), secrets, true, "config", args.ToArray());
+                if (r.ExitCode != 0) throw cli.Failed(r, "Nothing was changed.");
+            }
+            finally
+            {
+                file?.Dispose();
+            }
+            if (newId != oldId)
+                host.WriteWarning($"The provider id of '{name}' changed from '{oldId}' to '{newId}', so its redirect URI changed: register the new one at the identity provider (Get-KratosRedirectUri -Name {name}). Users who signed in through the old id lose their link to this IdP.");
+
+            var idp = ToIdp(name, after, related);
+            if (options.Wait) WaitFor(cli, idp, idp.Enabled, options, host, justIntegrated: false);
+            return idp;
+        }
+
+        /// <summary>A copy without ProviderId: on Set, "" (back to the charm's auto id) is valid although it is no id.</summary>
+        private static IdpSettings WithoutProviderId(IdpSettings s) => new IdpSettings
+        {
+            Provider = s.Provider, ClientId = s.ClientId, ClientSecret = s.ClientSecret, TenantId = s.TenantId, IssuerUrl = s.IssuerUrl,
+            AppleTeamId = s.AppleTeamId, ApplePrivateKeyId = s.ApplePrivateKeyId, ApplePrivateKey = s.ApplePrivateKey, Label = s.Label,
+            Scope = s.Scope, JsonnetMapper = s.JsonnetMapper, MapperUrl = s.MapperUrl, SubjectSource = s.SubjectSource,
+            ClaimsSource = s.ClaimsSource, Pkce = s.Pkce,
+        };
+
+        public KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            options = options ?? new OperationOptions();
+            var cli = Cli();
+            var bundle = ReadBundle(cli, options, host);
+            RequireKratos(bundle);
+            var app = RequireIntegrator(bundle, name);
+            var after = new Dictionary<string, string>(app.Options, StringComparer.Ordinal);
+            var isEnabled = !string.Equals(app.Option("enabled"), "false", StringComparison.OrdinalIgnoreCase);
+            var related = IsRelated(bundle, name);
+            if (isEnabled == enabled)
+            {
+                host.WriteVerbose($"'{name}' is already {(enabled ? "enabled" : "disabled")}.");
+                return ToIdp(name, after, related);
+            }
+            if (!host.ShouldProcess($"IdP '{name}' in {Description}", enabled ? "Enable" : "Disable (Kratos stops offering it; the application and its settings stay)"))
+                return null;
+            var r = cli.Run(host, Timeout(options), null, true, "config", name, "enabled=" + (enabled ? "true" : "false"));
+            if (r.ExitCode != 0) throw cli.Failed(r, "Nothing was changed.");
+            after["enabled"] = enabled ? "true" : "false";
+            var idp = ToIdp(name, after, related);
+            if (options.Wait) WaitFor(cli, idp, enabled, options, host, justIntegrated: false);
+            return idp;
+        }
+
+        public bool Remove(string name, OperationOptions options, ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            options = options ?? new OperationOptions();
+            var cli = Cli();
+            var status = ReadStatus(cli, options, host);
+            if (string.IsNullOrWhiteSpace(name) || !status.Apps.TryGetValue(name, out var app))
+                throw NotFound(name, status.Apps.Values.Where(a => a.Charm == IntegratorCharm).Select(a => a.Name));
+            if (app.Charm != IntegratorCharm || name == _kratos)
+                throw new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.InvalidArgument,
+                    $"'{name}' in {Description} is not an IdP: it is an application of charm '{app.Charm}', and Remove-KratosIdp only removes {IntegratorCharm} applications. Nothing was removed.", name);
+            var related = app.RelatedTo(Endpoint, _kratos);
+            if (options.RemoveApplication)
+            {
+                if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Remove the {IntegratorCharm} application '{name}' (and its relation to '{_kratos}')"))
+                    return false;
+                var version = cli.Version(host, Timeout(options));
+                var r = version.IsLegacy
+                    ? cli.Run(host, Timeout(options), null, true, "remove-application", name)
+                    : cli.Run(host, Timeout(options), null, true, "remove-application", name, "--no-prompt");
+                if (r.ExitCode != 0) throw cli.Failed(r, null);
+                return true;
+            }
+            if (!related)
+            {
+                host.WriteWarning($"'{name}' is not related to '{_kratos}', so Kratos does not use it: nothing to unregister. Pass -RemoveApplication to remove the application itself.");
+                return true;
+            }
+            if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Remove the relation between '{name}' and '{_kratos}' (the application stays)"))
+                return false;
+            var rr = cli.Run(host, Timeout(options), null, true, "remove-relation", name + ":" + Endpoint, _kratos + ":" + Endpoint);
+            if (rr.ExitCode != 0)
+            {
+                var text = JujuCli.ErrorText(rr);
+                if (text.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0 && text.IndexOf("relation", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    host.WriteVerbose($"The relation between '{name}' and '{_kratos}' was already gone.");
+                    return true;
+                }
+                throw cli.Failed(rr, null);
+            }
+            return true;
+        }
+
+        // ------------------------------------------------------------------ redirect URI, public URL
+
+        /// <summary>Runs get-redirect-uri on &lt;app&gt;/leader: the URI, or null and why not.</summary>
+        private string RedirectAction(JujuCli cli, string app, OperationOptions options, ICoreHost host, out string reason)
+        {
+            reason = null;
+            var version = cli.Version(host, Timeout(options));
+            var unit = app + "/leader";
+            var wait = "--wait=" + Timeout(options) + "s";
+            var r = version.IsLegacy
+                ? cli.Run(host, Timeout(options) + 15, null, true, "run-action", unit, "get-redirect-uri", wait, "--format", "json")
+                : cli.Run(host, Timeout(options) + 15, null, true, "run", unit, "get-redirect-uri", wait, "--format", "json");
+            var text = JujuCli.ErrorText(r);
+            if (r.ExitCode != 0 && (JujuCli.IsModelNotFound(text) || JujuCli.IsConnection(text))) throw cli.Failed(r, null);
+            ActionResult result = null;
+            try { result = JujuParsers.Action(r.Stdout, r.Display); }
+            catch (ExternalIdpException) when (r.ExitCode != 0) { }
+            if (result == null)
+            {
+                reason = $"the get-redirect-uri action did not run: {text}";
+                return null;
+            }
+            var uri = result.Results["redirect-uri"]?.ToString();
+            if (!string.Equals(result.Status, "completed", StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(uri))
+            {
+                reason = $"the get-redirect-uri action of {result.Unit} answered '{result.Message ?? result.Status ?? "no redirect-uri"}'";
+                return null;
+            }
+            return uri;
+        }
+
+        public KratosRedirectUri GetRedirectUri(string name, OperationOptions options, ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            options = options ?? new OperationOptions();
+            if (string.IsNullOrWhiteSpace(name))
+                throw new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.InvalidArgument, "No IdP name was given: pass -Name with the integrator application's name (Get-KratosIdp lists them).");
+            var cli = Cli();
+            var uri = RedirectAction(cli, name, options, host, out var reason);
+            if (uri != null)
+            {
+                var id = uri.TrimEnd('/');
+                id = Uri.UnescapeDataString(id.Substring(id.LastIndexOf('/') + 1));
+                return Stamped(new KratosRedirectUri { Name = name, ProviderId = id, RedirectUri = uri, Source = "Action" });
+            }
+
+            var bundle = ReadBundle(cli, options, host);
+            RequireKratos(bundle);
+            var app = RequireIntegrator(bundle, name);
+            var related = IsRelated(bundle, name);
+            var enabled = !string.Equals(app.Option("enabled"), "false", StringComparison.OrdinalIgnoreCase);
+            var why = !related ? $" ('{name}' is not related to '{_kratos}')"
+                : !enabled ? $" ('{name}' is disabled)"
+                : " (kratos may not have registered the provider yet; 'juju status' shows whether the integrator is active)";
+            reason = reason + why;
+            if (options.ActionOnly)
+                throw new ExternalIdpException(ErrorIds.RedirectUriUnavailable, ErrorKind.ResourceUnavailable,
+                    $"The redirect URI of '{name}' is not available from the charm: {reason}. " +
+                    (!related ? $"Relate it first (Add-KratosIdp finishes a half-done registration), " : "Wait until the integrator is active ('The OIDC provider is ready'), ") +
+                    "or leave out -ActionOnly to get the URI computed from Kratos's public URL.", name);
+            var providerId = EffectiveId(app.Options);
+            string baseUrl = options.PublicUrl;
+            if (string.IsNullOrWhiteSpace(baseUrl)) baseUrl = PublicUrl(cli, options, host).PublicUrl;
+            return Stamped(new KratosRedirectUri
+            {
+                Name = name,
+                ProviderId = providerId,
+                RedirectUri = RedirectUris.Build(baseUrl, providerId),
+                Source = "Computed",
+                Reason = reason,
+            });
+        }
+
+        public KratosPublicUrl GetPublicUrl(OperationOptions options, ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            options = options ?? new OperationOptions();
+            if (!string.IsNullOrWhiteSpace(options.PublicUrl))
+                return Stamped(new KratosPublicUrl { PublicUrl = options.PublicUrl.Trim().TrimEnd('/'), Source = "parameter" });
+            return PublicUrl(Cli(), options, host);
+        }
+
+        private KratosPublicUrl PublicUrl(JujuCli cli, OperationOptions options, ICoreHost host)
+        {
+            var status = ReadStatus(cli, options, host);
+            if (!status.Apps.TryGetValue(_kratos, out var kratos)) throw KratosMissing(status.Apps.Keys);
+            var unit = kratos.LeaderUnit ?? _kratos + "/0";
+
+            // kratos 2.x: traefik's data on the public-route (traefik-route) relation.
+            if (kratos.Relations.TryGetValue("public-route", out var routed) && routed.Count > 0)
+            {
+                var r = cli.RunChecked(host, Timeout(options), null, "show-unit", unit, "--endpoint", "public-route", "--format", "json");
+                foreach (var data in JujuParsers.RelationData(r.Stdout, "public-route", r.Display))
+                {
+                    var host_ = data["external_host"]?.ToString();
+                    if (string.IsNullOrEmpty(host_)) continue;
+                    var scheme = data["scheme"]?.ToString();
+                    return Stamped(new KratosPublicUrl { PublicUrl = (string.IsNullOrEmpty(scheme) ? "https" : scheme) + "://" + host_, Source = "traefik-route" });
+                }
+                throw PublicUrlMissing($"traefik ('{string.Join(", ", routed)}') has not published external_host on kratos's public-route relation yet");
+            }
+
+            // kratos 1.x: traefik's show-proxied-endpoints lists kratos's ingress URL.
+            var ingress = kratos.Relations.Where(kv => kv.Key.IndexOf("ingress", StringComparison.Ordinal) >= 0 && kv.Value.Count > 0).Select(kv => kv.Value[0]).FirstOrDefault();
+            if (ingress != null && status.Apps.TryGetValue(ingress, out var traefik))
+            {
+                var version = cli.Version(host, Timeout(options));
+                var tunit = traefik.LeaderUnit ?? ingress + "/0";
+                var wait = "--wait=" + Timeout(options) + "s";
+                var r = version.IsLegacy
+                    ? cli.Run(host, Timeout(options) + 15, null, true, "run-action", tunit, "show-proxied-endpoints", wait, "--format", "json")
+                    : cli.Run(host, Timeout(options) + 15, null, true, "run", tunit, "show-proxied-endpoints", wait, "--format", "json");
+                var result = JujuParsers.Action(r.Stdout, r.Display);
+                if (result == null || !string.Equals(result.Status, "completed", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (r.ExitCode != 0 && result == null) throw cli.Failed(r, null);
+                    throw PublicUrlMissing($"traefik's show-proxied-endpoints action did not answer ({result?.Message ?? JujuCli.ErrorText(r)})");
+                }
+                var raw = result.Results["proxied-endpoints"];
+                JObject endpoints = raw is JObject jo ? jo : raw != null ? JujuParsers.ParseObject(raw.ToString(), r.Display) : null;
+                var url = (endpoints?[_kratos] as JObject)?["url"]?.ToString();
+                if (!string.IsNullOrEmpty(url))
+                    return Stamped(new KratosPublicUrl { PublicUrl = url.TrimEnd('/'), Source = "show-proxied-endpoints" });
+                throw PublicUrlMissing($"traefik's show-proxied-endpoints does not list '{_kratos}'");
+            }
+            throw PublicUrlMissing($"'{_kratos}' has no public-route or ingress relation to traefik");
+        }
+
+        private ExternalIdpException PublicUrlMissing(string why)
+            => new ExternalIdpException(ErrorIds.PublicUrlNotFound, ErrorKind.ObjectNotFound,
+                $"Kratos's public URL could not be found in {Description}: {why}. Relate kratos to traefik (juju integrate {_kratos}:public-route traefik-public:traefik-route), or pass -PublicUrl.");
+
+        // ------------------------------------------------------------------ -Wait
+
+        private static bool IsReady(string status, string message, bool enabled)
+        {
+            if (!string.Equals(status, "active", StringComparison.OrdinalIgnoreCase)) return false;
+            var m = (message ?? "").Trim();
+            return enabled
+                ? m.Equals(ReadyMessage, StringComparison.OrdinalIgnoreCase) || m.Equals(ReadyMessageOld, StringComparison.OrdinalIgnoreCase)
+                : m.Equals(DisabledMessage, StringComparison.OrdinalIgnoreCase) || m.Equals(DisabledMessageOld, StringComparison.OrdinalIgnoreCase);
+        }
+
+        private static bool IsMissingRelation(string message)
+            => message != null && (message.IndexOf("Missing integration", StringComparison.OrdinalIgnoreCase) >= 0
+                                   || message.IndexOf("Waiting for relation", StringComparison.OrdinalIgnoreCase) >= 0);
+
+        /// <summary>Polls status until the integrator is ready (or disabled), then reads its redirect URI.</summary>
+        private void WaitFor(JujuCli cli, KratosIdp idp, bool enabled, OperationOptions options, ICoreHost host, bool justIntegrated)
+        {
+            var activity = $"Waiting for IdP '{idp.Name}' to be {(enabled ? "ready" : "disabled")}";
+            var limit = TimeSpan.FromSeconds(Timeout(options));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            string status = null, message = null;
+            try
+            {
+                while (true)
+                {
+                    var s = ReadStatus(cli, options, host);
+                    if (!s.Apps.TryGetValue(idp.Name, out var app))
+                        throw NotFound(idp.Name, s.Apps.Values.Where(a => a.Charm == IntegratorCharm).Select(a => a.Name));
+                    status = app.Status;
+                    message = app.Message;
+                    idp.Status = status;
+                    idp.StatusMessage = message;
+                    var percent = (int)Math.Min(99, watch.Elapsed.TotalSeconds * 100 / limit.TotalSeconds);
+                    host.WriteProgress(activity, $"{status}: {message}", percent, false);
+                    if (IsReady(status, message, enabled)) break;
+                    var blocked = string.Equals(status, "blocked", StringComparison.OrdinalIgnoreCase) || string.Equals(status, "error", StringComparison.OrdinalIgnoreCase);
+                    if (blocked && !(justIntegrated && IsMissingRelation(message)))
+                        throw new ExternalIdpException(ErrorIds.JujuIdpBlocked, ErrorKind.InvalidOperation,
+                            $"IdP '{idp.Name}' is {status}: '{message}'. " + BlockedHint(idp.Name, message), idp.Name);
+                    if (watch.Elapsed >= limit)
+                        throw new ExternalIdpException(ErrorIds.JujuTimeout, ErrorKind.OperationTimeout,
+                            $"IdP '{idp.Name}' was not {(enabled ? "ready" : "disabled")} within {(int)limit.TotalSeconds} s (last status: {status} '{message}'). The change was made; " +
+                            $"check 'juju status {idp.Name}' and 'juju debug-log --include {idp.Name}', or wait longer with a larger -TimeoutSec.", idp.Name);
+                    var wait = PollInterval < limit - watch.Elapsed ? PollInterval : limit - watch.Elapsed;
+                    if (wait > TimeSpan.Zero && host.Cancellation.WaitHandle.WaitOne(wait))
+                        host.Cancellation.ThrowIfCancellationRequested();
+                }
+            }
+            finally
+            {
+                host.WriteProgress(activity, "done", 100, true);
+            }
+            if (enabled)
+            {
+                var uri = RedirectAction(cli, idp.Name, options, host, out var reason);
+                if (uri != null) { idp.RedirectUri = uri; idp.RedirectUriSource = "Action"; }
+                else host.WriteWarning($"IdP '{idp.Name}' is ready but its redirect URI could not be read: {reason}. Get-KratosRedirectUri -Name {idp.Name} tries again.");
+            }
+        }
+
+        private static string BlockedHint(string app, string message)
+        {
+            if (message != null && message.IndexOf("Invalid", StringComparison.OrdinalIgnoreCase) >= 0)
+                return $"The charm refused its settings; 'juju debug-log --include {app}' says why. Fix them with Set-KratosIdpProvider -Name {app}.";
+            if (IsMissingRelation(message))
+                return $"It is not related to kratos: run Add-KratosIdp again with the same settings, or 'juju integrate {app}:{Endpoint} kratos:{Endpoint}'.";
+            return $"Check 'juju status {app}' and 'juju debug-log --include {app}'.";
+        }
     }
 }

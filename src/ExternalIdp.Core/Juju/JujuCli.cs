@@ -1,0 +1,353 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+
+namespace ExternalIdp.Core.Juju
+{
+    /// <summary>What one juju command printed.</summary>
+    internal sealed class JujuResult
+    {
+        public int ExitCode { get; set; }
+        public string Stdout { get; set; } = "";
+        public string Stderr { get; set; } = "";
+        /// <summary>The command as shown to the user ("juju status --format=json"): never holds a secret.</summary>
+        public string Display { get; set; } = "";
+    }
+
+    /// <summary>The juju CLI version, as `juju version` prints it.</summary>
+    internal sealed class JujuVersion
+    {
+        public JujuVersion(string text)
+        {
+            Text = text;
+            var head = text.Split('-')[0].Split('.');
+            int.TryParse(head[0], out var major);
+            Major = major;
+            if (head.Length > 1 && int.TryParse(head[1], out var minor)) Minor = minor;
+        }
+        public string Text { get; }
+        public int Major { get; }
+        public int Minor { get; }
+        /// <summary>Juju 2.x: run-action, add-relation, no --no-prompt on remove-application.</summary>
+        public bool IsLegacy => Major > 0 && Major < 3;
+    }
+
+    /// <summary>
+    /// Runs the juju CLI: found on PATH, NO_COLOR=1, output captured asynchronously, killed on
+    /// timeout or cancellation. Arguments never carry a secret (secrets go through option files).
+    /// </summary>
+    internal sealed class JujuCli
+    {
+        private readonly IDictionary<string, string> _env;
+        private readonly string _model;
+
+        // Versions per juju executable (and environment override): an immutable snapshot replaced atomically.
+        private static Dictionary<string, JujuVersion> s_versions = new Dictionary<string, JujuVersion>(StringComparer.Ordinal);
+
+        private JujuVersion _version;
+
+        private JujuCli(string exe, string model, IDictionary<string, string> env)
+        {
+            Executable = exe;
+            _model = model;
+            _env = env;
+        }
+
+        public string Executable { get; }
+
+        /// <summary>Finds juju on PATH (env may override PATH for the lookup and the child process).</summary>
+        public static JujuCli Locate(string model, IDictionary<string, string> env)
+        {
+            string path = null;
+            if (env != null) env.TryGetValue("PATH", out path);
+            if (path == null) path = Environment.GetEnvironmentVariable("PATH") ?? "";
+            var windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+            var names = windows ? new[] { "juju.exe", "juju.cmd", "juju.bat" } : new[] { "juju" };
+            foreach (var dir in path.Split(Path.PathSeparator))
+            {
+                var d = dir.Trim().Trim('"');
+                if (d.Length == 0) continue;
+                foreach (var n in names)
+                {
+                    string full;
+                    try { full = Path.GetFullPath(Path.Combine(d, n)); }
+                    catch (Exception) { continue; }
+                    if (File.Exists(full)) return new JujuCli(full, model, env);
+                }
+            }
+            throw new ExternalIdpException(ErrorIds.JujuNotFound, ErrorKind.NotInstalled,
+                "The juju CLI was not found on PATH. Install it (Linux: 'sudo snap install juju --classic'; Windows and macOS: the installer from the Juju documentation), " +
+                "or add the folder that holds " + (windows ? "juju.exe" : "juju") + " to PATH, then log in to the controller ('juju login' or 'juju register'). " +
+                "To manage a Kratos config file instead, pass -ConfigPath.")
+            {
+                RecommendedAction = "Install the juju CLI or add it to PATH.",
+            };
+        }
+
+        /// <summary>`juju version`, asked once per executable and cached (thread-safe).</summary>
+        public JujuVersion Version(ICoreHost host, int timeoutSec)
+        {
+            if (_version != null) return _version;
+            var key = CacheKey();
+            var snapshot = Volatile.Read(ref s_versions);
+            if (snapshot.TryGetValue(key, out var cached)) return _version = cached;
+            var r = Run(host, timeoutSec, null, false, "version");
+            var text = r.Stdout.Trim().Split('\n').FirstOrDefault()?.Trim() ?? "";
+            if (r.ExitCode != 0 || text.Length == 0 || !char.IsDigit(text[0]))
+                throw Failed(r, null);
+            var v = new JujuVersion(text);
+            while (true)
+            {
+                var old = Volatile.Read(ref s_versions);
+                if (old.ContainsKey(key)) break;
+                var copy = new Dictionary<string, JujuVersion>(old, StringComparer.Ordinal) { [key] = v };
+                if (Interlocked.CompareExchange(ref s_versions, copy, old) == old) break;
+            }
+            host.WriteVerbose("juju version " + v.Text);
+            return _version = v;
+        }
+
+        private string CacheKey()
+        {
+            var sb = new StringBuilder(Executable);
+            try { sb.Append('|').Append(File.GetLastWriteTimeUtc(Executable).Ticks); } catch (Exception) { }
+            if (_env != null)
+                foreach (var kv in _env.OrderBy(k => k.Key, StringComparer.Ordinal))
+                    sb.Append('|').Append(kv.Key).Append('=').Append(kv.Value);
+            return sb.ToString();
+        }
+
+        /// <summary>Runs juju &lt;command&gt; [-m model] args... and returns what it printed, whatever the exit code.</summary>
+        public JujuResult Run(ICoreHost host, int timeoutSec, IEnumerable<string> secrets, bool withModel, string command, params string[] args)
+        {
+            var all = new List<string> { command };
+            if (withModel && !string.IsNullOrEmpty(_model)) { all.Add("-m"); all.Add(_model); }
+            all.AddRange(args);
+            var display = "juju " + string.Join(" ", all.Select(DisplayArg));
+            host.Cancellation.ThrowIfCancellationRequested();
+            host.WriteVerbose(display);
+
+            var psi = new ProcessStartInfo(Executable, string.Join(" ", all.Select(Quote)))
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+                CreateNoWindow = true,
+                StandardOutputEncoding = new UTF8Encoding(false),
+                StandardErrorEncoding = new UTF8Encoding(false),
+            };
+            if (_env != null) foreach (var kv in _env) psi.EnvironmentVariables[kv.Key] = kv.Value;
+            psi.EnvironmentVariables["NO_COLOR"] = "1";
+
+            using (var p = new Process { StartInfo = psi })
+            {
+                try { p.Start(); }
+                catch (Exception e)
+                {
+                    throw new ExternalIdpException(ErrorIds.JujuNotFound, ErrorKind.NotInstalled,
+                        $"'{Executable}' could not be started ({e.Message}). Check that it is the juju CLI and that you may run it, or fix PATH.", null, e);
+                }
+                try { p.StandardInput.Close(); } catch (Exception) { }
+                var stdout = p.StandardOutput.ReadToEndAsync();
+                var stderr = p.StandardError.ReadToEndAsync();
+                var limit = TimeSpan.FromSeconds(timeoutSec > 0 ? timeoutSec : 300);
+                var watch = Stopwatch.StartNew();
+                var token = host.Cancellation;
+                while (!p.WaitForExit(50))
+                {
+                    if (token.IsCancellationRequested)
+                    {
+                        Kill(p);
+                        host.WriteVerbose(display + ": stopped");
+                        token.ThrowIfCancellationRequested();
+                    }
+                    if (watch.Elapsed > limit)
+                    {
+                        Kill(p);
+                        throw new ExternalIdpException(ErrorIds.JujuTimeout, ErrorKind.OperationTimeout,
+                            $"'{display}' did not finish within {(int)limit.TotalSeconds} s, so it was stopped. The Juju controller may be unreachable or busy: check 'juju status' yourself, then try again, or give a larger -TimeoutSec.");
+                    }
+                }
+                p.WaitForExit();
+                var rOut = stdout.Wait(TimeSpan.FromSeconds(10)) ? stdout.Result : "";
+                var rErr = stderr.Wait(TimeSpan.FromSeconds(10)) ? stderr.Result : "";
+                var result = new JujuResult { ExitCode = p.ExitCode, Stdout = rOut, Stderr = Scrub(rErr, secrets), Display = display };
+                if (result.Stderr.Trim().Length > 0) host.WriteDebug(display + ": " + result.Stderr.Trim());
+                return result;
+            }
+        }
+
+        /// <summary>Run; a non-zero exit becomes the matching ExternalIdpException.</summary>
+        public JujuResult RunChecked(ICoreHost host, int timeoutSec, IEnumerable<string> secrets, string command, params string[] args)
+        {
+            var r = Run(host, timeoutSec, secrets, true, command, args);
+            if (r.ExitCode != 0) throw Failed(r, null);
+            return r;
+        }
+
+        private static void Kill(Process p)
+        {
+            try
+            {
+                var tree = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
+                if (tree != null) tree.Invoke(p, new object[] { true });
+                else p.Kill();
+            }
+            catch (Exception) { }
+            try { p.WaitForExit(5000); } catch (Exception) { }
+        }
+
+        /// <summary>The ERROR text juju printed (without progress lines), or its last lines.</summary>
+        public static string ErrorText(JujuResult r)
+        {
+            var lines = r.Stderr.Replace("\r\n", "\n").Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
+            var i = lines.FindIndex(l => l.StartsWith("ERROR", StringComparison.Ordinal));
+            var text = i >= 0 ? string.Join(" ", lines.Skip(i)) : string.Join(" ", lines.Skip(Math.Max(0, lines.Count - 3)));
+            // Never fall back to stdout: some outputs (export-bundle, config) carry secrets.
+            if (text.Length > 1000) text = text.Substring(0, 1000) + "...";
+            return text.Length == 0 ? $"exit code {r.ExitCode}, no message" : text;
+        }
+
+        /// <summary>The exception for a failed juju command: model not found, or JujuCommandFailed with juju's message.</summary>
+        public ExternalIdpException Failed(JujuResult r, string fix)
+        {
+            var text = ErrorText(r);
+            if (IsModelNotFound(text))
+                return new ExternalIdpException(ErrorIds.JujuModelNotFound, ErrorKind.ObjectNotFound,
+                    $"Juju model '{_model ?? "(current)"}' was not found ({text}). List the models with 'juju models' and pass -Model [controller:]model, or select one with 'juju switch'.", _model);
+            if (IsConnection(text))
+                return new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.ResourceUnavailable,
+                    $"'{r.Display}' failed: {text}. Check that the Juju controller is reachable and that you are logged in ('juju status' should work), then try again.");
+            return new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidOperation,
+                $"'{r.Display}' failed: {text}." + (fix != null ? " " + fix : ""));
+        }
+
+        public static bool IsModelNotFound(string text)
+            => text.IndexOf("ERROR model ", StringComparison.Ordinal) >= 0 && text.IndexOf("not found", StringComparison.Ordinal) >= 0
+               || text.IndexOf("no current model", StringComparison.OrdinalIgnoreCase) >= 0;
+
+        public static bool IsConnection(string text)
+            => text.IndexOf("cannot connect to API", StringComparison.OrdinalIgnoreCase) >= 0
+               || text.IndexOf("No controllers registered", StringComparison.OrdinalIgnoreCase) >= 0
+               || text.IndexOf("no current controller", StringComparison.OrdinalIgnoreCase) >= 0;
+
+        private static string Scrub(string text, IEnumerable<string> secrets)
+        {
+            if (secrets == null || string.IsNullOrEmpty(text)) return text ?? "";
+            foreach (var s in secrets)
+            {
+                if (string.IsNullOrEmpty(s)) continue;
+                text = text.Replace(s, "(secret)");
+                foreach (var line in s.Replace("\r\n", "\n").Split('\n'))
+                    if (line.Trim().Length >= 8) text = text.Replace(line.Trim(), "(secret)");
+            }
+            return text;
+        }
+
+        private static string DisplayArg(string a) => a.Length == 0 || a.Any(c => char.IsWhiteSpace(c) || c == '"' || c == '\'') ? "'" + a.Replace("'", "''") + "'" : a;
+
+        /// <summary>Quotes one argument for ProcessStartInfo.Arguments (the CommandLineToArgvW rules .NET uses on every OS).</summary>
+        internal static string Quote(string arg)
+        {
+            if (arg.Length > 0 && arg.IndexOfAny(new[] { ' ', '\t', '\n', '\v', '"' }) < 0) return arg;
+            var sb = new StringBuilder("\"");
+            int backslashes = 0;
+            foreach (var c in arg)
+            {
+                if (c == '\\') { backslashes++; continue; }
+                if (c == '"') { sb.Append('\\', backslashes * 2 + 1).Append('"'); backslashes = 0; continue; }
+                sb.Append('\\', backslashes).Append(c);
+                backslashes = 0;
+            }
+            sb.Append('\\', backslashes * 2).Append('"');
+            return sb.ToString();
+        }
+    }
+
+    /// <summary>
+    /// A private YAML options file (<c>app: {key: value}</c>) for juju deploy --config / juju config --file:
+    /// owner-only before any content is written, deleted on Dispose whatever happened.
+    /// </summary>
+    internal sealed class OptionsFile : IDisposable
+    {
+        private OptionsFile(string path) { Path = path; }
+        public string Path { get; }
+
+        public static OptionsFile Create(string directory, string application, IEnumerable<KeyValuePair<string, object>> options)
+        {
+            var path = System.IO.Path.Combine(directory ?? System.IO.Path.GetTempPath(), "externalidp-" + Guid.NewGuid().ToString("N") + ".yaml");
+            var f = new OptionsFile(path);
+            try
+            {
+                using (var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    MakeOwnerOnly(path);
+                    var sb = new StringBuilder();
+                    sb.Append(application).Append(":\n");
+                    foreach (var kv in options)
+                    {
+                        sb.Append("  ").Append(kv.Key).Append(": ");
+                        if (kv.Value is bool b) sb.Append(b ? "true" : "false");
+                        else sb.Append(Newtonsoft.Json.JsonConvert.ToString(kv.Value is SecretValue sv ? sv.Reveal() : Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture)));
+                        sb.Append('\n');
+                    }
+                    var bytes = new UTF8Encoding(false).GetBytes(sb.ToString());
+                    fs.Write(bytes, 0, bytes.Length);
+                }
+                return f;
+            }
+            catch (ExternalIdpException)
+            {
+                f.Dispose();
+                throw;
+            }
+            catch (Exception e)
+            {
+                f.Dispose();
+                var inner = e is TargetInvocationException tie && tie.InnerException != null ? tie.InnerException : e;
+                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.WriteError,
+                    $"Could not write the private options file that passes the settings to juju ({inner.Message}). Nothing was changed. Check that the temp folder ({System.IO.Path.GetDirectoryName(path)}) is writable.", null, inner);
+            }
+        }
+
+        [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
+        private static extern int chmod(string path, int mode);
+
+        /// <summary>Unix mode 600 (File.SetUnixFileMode when the runtime has it, else chmod); on Windows the user's temp folder is already private.</summary>
+        private static void MakeOwnerOnly(string path)
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
+            var modeType = Type.GetType("System.IO.UnixFileMode");
+            var set = modeType == null ? null : typeof(File).GetMethod("SetUnixFileMode", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), modeType }, null);
+            if (set != null)
+            {
+                set.Invoke(null, new[] { path, Enum.ToObject(modeType, 0x180) });
+                return;
+            }
+            if (chmod(path, 0x180) != 0)
+                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.PermissionDenied,
+                    "Could not make the temporary options file private (chmod 600 failed), so no secret was written. Check the temp folder (TMPDIR) and try again.");
+        }
+
+        public void Dispose()
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                try
+                {
+                    if (File.Exists(Path)) File.Delete(Path);
+                    return;
+                }
+                catch (IOException) { Thread.Sleep(50); }
+                catch (UnauthorizedAccessException) { Thread.Sleep(50); }
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+using ExternalIdp.Core;
+using ExternalIdp.Core.Juju;
+using Newtonsoft.Json.Linq;
+
+namespace ExternalIdp.Core.Tests.Juju
+{
+    /// <summary>Where the fake juju was built (tests/fakes/FakeJuju/bin/&lt;configuration&gt;/net10.0).</summary>
+    internal static class FakeJujuBuild
+    {
+        private static readonly Lazy<string> s_dir = new Lazy<string>(Locate, LazyThreadSafetyMode.ExecutionAndPublication);
+        public static string Directory => s_dir.Value;
+
+        private static string Locate()
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir != null && !File.Exists(Path.Combine(dir.FullName, "ExternalIdp.sln"))) dir = dir.Parent;
+            if (dir == null) throw new InvalidOperationException("ExternalIdp.sln not found above " + AppContext.BaseDirectory);
+            var configuration = AppContext.BaseDirectory.Replace('\\', '/').Contains("/Release/") ? "Release" : "Debug";
+            var project = Path.Combine(dir.FullName, "tests", "fakes", "FakeJuju");
+            var output = Path.Combine(project, "bin", configuration, "net10.0");
+            var exe = Path.Combine(output, RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "juju.exe" : "juju");
+            if (!File.Exists(exe))
+            {
+                var psi = new ProcessStartInfo("dotnet", $"build \"{project}\" -c {configuration} -v q") { UseShellExecute = false };
+                using (var p = Process.Start(psi)) p.WaitForExit();
+                if (!File.Exists(exe)) throw new InvalidOperationException("The fake juju could not be built: " + exe);
+            }
+            return output;
+        }
+    }
+
+    /// <summary>
+    /// One fake Juju model for one test: its own state, log and option-file folder, and a JujuTarget
+    /// that runs the fake juju (first on PATH for the child process only).
+    /// </summary>
+    internal sealed class FakeJujuModel : IDisposable
+    {
+        public FakeJujuModel(string seed = "kratos2", int idps = 0, string version = null)
+        {
+            Root = Path.Combine(Path.GetTempPath(), "fakejuju-" + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.CreateDirectory(Root);
+            TempDir = Path.Combine(Root, "tmp");
+            System.IO.Directory.CreateDirectory(TempDir);
+            StatePath = Path.Combine(Root, "state.json");
+            LogPath = Path.Combine(Root, "juju.log");
+            Env = new Dictionary<string, string>
+            {
+                ["PATH"] = FakeJujuBuild.Directory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+                ["FAKE_JUJU_STATE"] = StatePath,
+                ["FAKE_JUJU_LOG"] = LogPath,
+                ["FAKE_JUJU_SEED"] = seed,
+                ["FAKE_JUJU_SEED_IDPS"] = idps.ToString(),
+            };
+            if (version != null) Env["FAKE_JUJU_VERSION"] = version;
+        }
+
+        public string Root { get; }
+        public string TempDir { get; }
+        public string StatePath { get; }
+        public string LogPath { get; }
+        public Dictionary<string, string> Env { get; }
+
+        public JujuTarget Target(string model = null, string kratos = "kratos")
+            => new JujuTarget(model, kratos, new Dictionary<string, string>(Env)) { TempDirectory = TempDir, PollInterval = TimeSpan.FromMilliseconds(20) };
+
+        /// <summary>Every logged invocation (argv), optionally without `juju version`.</summary>
+        public List<string[]> Calls(bool withVersion = false)
+            => LogLines().Select(l => l["argv"].Select(a => (string)a).ToArray())
+                .Where(a => withVersion || a.FirstOrDefault() != "version").ToList();
+
+        public List<JObject> LogLines()
+            => File.Exists(LogPath) ? File.ReadAllLines(LogPath).Where(l => l.Trim().Length > 0).Select(JObject.Parse).ToList() : new List<JObject>();
+
+        public string LogText => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
+
+        public void ClearLog() { if (File.Exists(LogPath)) File.Delete(LogPath); }
+
+        public int Mark => Calls().Count;
+        public List<string[]> CallsSince(int mark) => Calls().Skip(mark).ToList();
+
+        /// <summary>Runs the fake juju directly (to set things up or look at the model) without logging it.</summary>
+        public (int code, string stdout, string stderr) Juju(params string[] args)
+        {
+            var psi = new ProcessStartInfo(Path.Combine(FakeJujuBuild.Directory, RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "juju.exe" : "juju"))
+            { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            foreach (var kv in Env) psi.Environment[kv.Key] = kv.Value;
+            psi.Environment.Remove("FAKE_JUJU_LOG");
+            using var p = Process.Start(psi);
+            p.StandardInput.Close();
+            var o = p.StandardOutput.ReadToEndAsync();
+            var e = p.StandardError.ReadToEndAsync();
+            p.WaitForExit();
+            return (p.ExitCode, o.Result, e.Result);
+        }
+
+        public JObject State => JObject.Parse(File.ReadAllText(StatePath));
+        public JObject App(string name) => (JObject)((JObject)State["Models"]!.First!.First!["Applications"]!)[name];
+        public JObject Status() => JObject.Parse(Juju("status", "--format=json").stdout);
+        public (string current, string message) AppStatus(string name)
+        {
+            var s = (JObject)Status()["applications"]![name]!["application-status"]!;
+            return ((string)s["current"], (string)s["message"]);
+        }
+
+        public bool Related(string app, string other = "kratos")
+            => ((JArray)State["Models"]!.First!.First!["Relations"]!).Any(r => ((string)r["A"] == app && (string)r["B"] == other) || ((string)r["B"] == app && (string)r["A"] == other));
+
+        public void Dispose()
+        {
+            try { System.IO.Directory.Delete(Root, true); } catch (Exception) { }
+        }
+    }
+
+    /// <summary>A host that records everything said to it.</summary>
+    internal sealed class RecordingHost : ICoreHost
+    {
+        public List<string> Verbose { get; } = new List<string>();
+        public List<string> Debug { get; } = new List<string>();
+        public List<string> Warnings { get; } = new List<string>();
+        public List<string> Progress { get; } = new List<string>();
+        public List<(string target, string action)> Asked { get; } = new List<(string, string)>();
+        public bool Answer { get; set; } = true;
+        public CancellationTokenSource Cts { get; } = new CancellationTokenSource();
+
+        public void WriteVerbose(string message) { lock (this) Verbose.Add(message); }
+        public void WriteDebug(string message) { lock (this) Debug.Add(message); }
+        public void WriteWarning(string message) { lock (this) Warnings.Add(message); }
+        public void WriteProgress(string activity, string status, int percent, bool completed) { lock (this) Progress.Add($"{activity}|{status}|{percent}|{completed}"); }
+        public bool ShouldProcess(string target, string action) { lock (this) Asked.Add((target, action)); return Answer; }
+        public CancellationToken Cancellation => Cts.Token;
+
+        public string AllText
+        {
+            get
+            {
+                lock (this)
+                    return string.Join("\n", Verbose.Concat(Debug).Concat(Warnings).Concat(Progress).Concat(Asked.Select(a => a.target + " " + a.action)));
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using ExternalIdp.Core;
+using ExternalIdp.Core.Juju;
+using Xunit;
+
+namespace ExternalIdp.Core.Tests.Juju
+{
+    /// <summary>The pieces of the Juju target that need no juju: names, quoting, unsafe values, parsers.</summary>
+    public class JujuUnitTests
+    {
+        [Theory]
+        [InlineData("github", null, "github-idp")]
+        [InlineData("microsoft", null, "microsoft-idp")]
+        [InlineData("microsoft", "Corp_Entra", "corp-entra-idp")]
+        [InlineData("google", "google-idp", "google-idp")]
+        [InlineData("generic", "keycloak.2024", "keycloak2024-idp")]
+        [InlineData("generic", "2024", "generic-idp")]
+        [InlineData("github", "a~b", "a-b-idp")]
+        public void DerivedNamesAreValidJujuApplicationNames(string kind, string providerId, string expected)
+        {
+            var name = JujuTarget.DeriveName(ProviderCatalog.Resolve(kind), providerId);
+            Assert.Equal(expected, name);
+            Assert.Matches("^[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*$", name);
+        }
+
+        [Theory]
+        [InlineData("plain")]
+        [InlineData("with space")]
+        [InlineData("")]
+        [InlineData("quote\"inside")]
+        [InlineData("trailing\\")]
+        [InlineData("back\\\\\"slash")]
+        [InlineData("C:\\Users\\Me Too\\AppData\\Local\\Temp\\x.yaml")]
+        public void QuotedArgumentsArriveUnchanged(string arg)
+        {
+            // The fake juju logs its argv: what the child receives is what we meant.
+            using var m = new FakeJujuModel();
+            var psi = new ProcessStartInfo(Path.Combine(FakeJujuBuild.Directory, System.OperatingSystem.IsWindows() ? "juju.exe" : "juju"),
+                "version " + JujuCli.Quote(arg) + " " + JujuCli.Quote("next")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var kv in m.Env) psi.Environment[kv.Key] = kv.Value;
+            using (var p = Process.Start(psi)) { p.StandardOutput.ReadToEnd(); p.WaitForExit(); }
+            var argv = m.Calls(withVersion: true).Single();
+            Assert.Equal(new[] { "version", arg, "next" }, argv);
+        }
+
+        [Theory]
+        [InlineData("fine value", null)]
+        [InlineData("https://login.example.com/realms/main", null)]
+        [InlineData("a: b", "colon")]
+        [InlineData("trailing:", "trailing")]
+        [InlineData("x #y", "hash")]
+        [InlineData("line\nbreak", "line break")]
+        [InlineData("*alias", "leading")]
+        [InlineData("- item", "leading")]
+        [InlineData("-----BEGIN", null)]
+        [InlineData("'quoted'", "leading")]
+        public void UnsafeValues(string value, string expected)
+        {
+            var why = JujuTarget.UnsafeReason(value);
+            if (expected == null) Assert.Null(why);
+            else Assert.Contains(expected, why);
+        }
+
+        [Theory]
+        [InlineData("kratos-external-idp-integrator", null, "kratos-external-idp-integrator")]
+        [InlineData("ch:amd64/jammy/kratos-external-idp-integrator-250", null, "kratos-external-idp-integrator")]
+        [InlineData("cs:~canonical/kratos-12", null, "kratos")]
+        [InlineData("local:traefik-k8s-0", null, "traefik-k8s")]
+        [InlineData("whatever", "kratos", "kratos")]
+        public void CharmNames(string charm, string charmName, string expected)
+            => Assert.Equal(expected, JujuParsers.CharmName(charm, charmName));
+
+        [Fact]
+        public void StatusParsesBothRelationShapesAndStatusErrors()
+        {
+            const string json = @"{""model"":{""name"":""iam"",""controller"":""c"",""future"":1},
+              ""applications"":{
+                ""a"":{""charm"":""kratos-external-idp-integrator"",""application-status"":{""current"":""active"",""message"":""The OIDC provider is ready""},
+                       ""relations"":{""kratos-external-idp"":[{""related-application"":""kratos"",""interface"":""external_provider""}]},
+                       ""units"":{""a/3"":{""leader"":true}}},
+                ""b"":{""charm"":""ch:amd64/focal/kratos-external-idp-integrator-7"",""relations"":{""kratos-external-idp"":[""kratos""]},
+                       ""units"":{""b/0"":{""workload-status"":{""current"":""blocked"",""message"":""Missing integration kratos-external-idp""}},""b/1"":{""leader"":true,""workload-status"":{""current"":""waiting""}}}},
+                ""c"":{""status-error"":""cannot get status""}}}";
+            var s = JujuParsers.Status(json, "juju status");
+            Assert.Equal("iam", s.ModelName);
+            Assert.True(s.Apps["a"].RelatedTo("kratos-external-idp", "kratos"));
+            Assert.True(s.Apps["b"].RelatedTo("kratos-external-idp", "kratos"));
+            Assert.Equal("kratos-external-idp-integrator", s.Apps["b"].Charm);
+            Assert.Equal("a/3", s.Apps["a"].LeaderUnit);
+            Assert.Equal("b/1", s.Apps["b"].LeaderUnit);
+            Assert.Equal("waiting", s.Apps["b"].Status);
+            Assert.Null(s.Apps["c"].Charm);
+        }
+
+        [Fact]
+        public void ActionResultOfBothVersions()
+        {
+            var v3 = JujuParsers.Action(@"{""github-idp/1"":{""id"":""42"",""status"":""completed"",""unit"":""github-idp/1"",""results"":{""redirect-uri"":""https://x/cb/github"",""return-code"":0}}}", "juju run");
+            Assert.Equal("github-idp/1", v3.Unit);
+            Assert.Equal("https://x/cb/github", (string)v3.Results["redirect-uri"]);
+            var v2 = JujuParsers.Action(@"{""unit-github-idp-0"":{""UnitId"":""github-idp/0"",""id"":""1"",""status"":""failed"",""message"":""No redirect uri is found"",""results"":{}}}", "juju run-action");
+            Assert.Equal("github-idp/0", v2.Unit);
+            Assert.Equal("failed", v2.Status);
+            Assert.Null(JujuParsers.Action("  \n", "juju run"));
+        }
+
+        [Fact]
+        public void BundleWithOldRelationStringsAndOverlayDocuments()
+        {
+            const string yaml = "series: jammy\nservices:\n  gh:\n    charm: ch:kratos-external-idp-integrator\n    options:\n      provider: github\n      enabled: false\nrelations:\n- gh:kratos-external-idp kratos:kratos-external-idp\n- [kratos, traefik]\n--- # overlay.yaml\napplications:\n  x: {}\n";
+            var b = JujuParsers.Bundle(yaml, "juju export-bundle");
+            Assert.Equal("kratos-external-idp-integrator", b.Apps["gh"].Charm);
+            Assert.Equal("false", b.Apps["gh"].Option("enabled"));
+            Assert.True(b.Related("gh", "kratos-external-idp", "kratos", "kratos-external-idp"));
+            Assert.True(b.Related("traefik", "x", "kratos", "y"));
+            Assert.False(b.Apps.ContainsKey("x"));
+        }
+
+        [Fact]
+        public void TargetFacts()
+        {
+            var t = new JujuTarget("ctl:iam", null);
+            Assert.Equal("Juju", t.TargetType);
+            Assert.Contains("ctl:iam", t.Description);
+            Assert.Contains("kratos", t.Description);
+            var idp = new KratosIdp { ConfigPath = "x" };
+            t.Stamp(idp);
+            Assert.Equal("ctl:iam", idp.Model);
+            Assert.Equal("kratos", idp.KratosApplication);
+            Assert.Null(idp.ConfigPath);
+            Assert.True(t.SupportsProvider(ProviderCatalog.Resolve("microsoft"), out _));
+            Assert.False(t.SupportsProvider(ProviderCatalog.Resolve("x"), out var reason));
+            Assert.Contains("-ConfigPath", reason);
+        }
+    }
+}
