@@ -136,15 +136,21 @@ function Invoke-PesterSuites {
         ($runner -replace "'", "''"), ($pester -replace "'", "''"), ((Join-Path $Root 'tests/pester') -replace "'", "''"),
         ($ModuleOut -replace "'", "''"), ((Join-Path $ResultsOut 'pester.xml') -replace "'", "''"), ($summary -replace "'", "''")
     Write-Step 'Pester suites (child PowerShell)'
-    $savedPath = $env:PATH
+    $saved = @{ PATH = $env:PATH; TMPDIR = $env:TMPDIR; TEMP = $env:TEMP; TMP = $env:TMP }
+    # A temp folder of this run only: the suites check that nothing is left in the temp folder, and
+    # the fake juju keeps per-version copies there, so runs on one machine must not share it.
+    $runTemp = Join-Path $Out 'tmp'
+    if (Test-Path $runTemp) { Remove-Item $runTemp -Recurse -Force }
+    New-Item -ItemType Directory -Path $runTemp | Out-Null
     try {
         # The fake juju comes first on PATH for the child only.
-        if (Test-Path $FakesOut) { $env:PATH = $FakesOut + [IO.Path]::PathSeparator + $savedPath }
+        if (Test-Path $FakesOut) { $env:PATH = $FakesOut + [IO.Path]::PathSeparator + $saved.PATH }
+        $env:TMPDIR = $runTemp; $env:TEMP = $runTemp; $env:TMP = $runTemp
         & dotnet pwsh -NoProfile -NonInteractive -c $command | Out-Host
         $exit = $LASTEXITCODE
     }
     finally {
-        $env:PATH = $savedPath
+        foreach ($kv in $saved.GetEnumerator()) { [Environment]::SetEnvironmentVariable($kv.Key, $kv.Value) }
     }
     if (-not (Test-Path $summary)) {
         Write-Host "The Pester run ended (exit code $exit) without a summary." -ForegroundColor Red
