@@ -329,7 +329,13 @@ namespace ExternalIdp.Core
             foreach (var key in new[] { Fields.IssuerUrl, "auth_url", "token_url", Fields.MapperUrl })
             {
                 var v = Str(key);
-                if (!string.IsNullOrEmpty(v) && !Placeholder.IsMatch(v) && !Uri.TryCreate(v, UriKind.Absolute, out _))
+                if (string.IsNullOrEmpty(v) || Placeholder.IsMatch(v)) continue;
+                // base64://<jsonnet in base64> is a URI to Kratos, but System.Uri rejects its "host".
+                if (key == Fields.MapperUrl && v.StartsWith("base64://", StringComparison.Ordinal))
+                {
+                    if (DefaultMapper.TryDecode(v) == null) problems.Add($"'{key}' starts with base64:// but what follows is not base64");
+                }
+                else if (!Uri.TryCreate(v, UriKind.Absolute, out _))
                     problems.Add($"'{key}' is not a URI");
             }
             foreach (var kv in entry)

@@ -1,21 +1,582 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using ExternalIdp.Core;
 
 namespace ExternalIdp.Core.ConfigFile
 {
+    /// <summary>
+    /// IdPs in a Kratos config file: the entries of selfservice.methods.oidc.config.providers
+    /// (below -ConfigRoot when the Kratos config is nested in a bigger YAML). Every operation
+    /// reads the file afresh; changes splice the text so that everything outside the changed
+    /// entry stays byte-identical, are checked by re-reading the result, and are written
+    /// atomically under a lock.
+    /// </summary>
     public sealed class ConfigFileTarget : IIdpTarget
     {
-        public ConfigFileTarget(string configPath, string configRoot) { throw new System.NotImplementedException(); }
+        private static readonly Regex Placeholder = new Regex(@"\$\{[^}]*\}|\{\{.*?\}\}", RegexOptions.CultureInvariant);
+
+        /// <summary>Kratos keys in the order new entries and changes are written.</summary>
+        private static readonly string[] KeyOrder =
+        {
+            Fields.Id, Fields.Provider, Fields.Label, Fields.ClientId, Fields.ClientSecret, Fields.IssuerUrl,
+            Fields.MicrosoftTenant, Fields.SubjectSource, Fields.AppleTeamId, Fields.ApplePrivateKeyId,
+            Fields.ApplePrivateKey, Fields.Scope, Fields.MapperUrl, Fields.ClaimsSource, Fields.Pkce,
+        };
+
+        private static readonly string[] RequiredKeys = { Fields.Id, Fields.Provider, Fields.ClientId, Fields.MapperUrl };
+
+        /// <param name="configPath">Absolute file-system path of the Kratos config (.yml, .yaml or .json).</param>
+        /// <param name="configRoot">Dotted path of the Kratos config inside the file (e.g. kratos.config), or null for the document root.</param>
+        public ConfigFileTarget(string configPath, string configRoot)
+        {
+            if (string.IsNullOrWhiteSpace(configPath))
+                throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.InvalidArgument,
+                    "-ConfigPath is empty: give the path of the Kratos config file (kratos.yml or kratos.json).");
+            ConfigPath = configPath;
+            ConfigRoot = string.IsNullOrWhiteSpace(configRoot) ? null : configRoot.Trim();
+        }
+
+        public string ConfigPath { get; }
+        public string ConfigRoot { get; }
+
+        /// <summary>How long a change waits for another change of the same file to finish.</summary>
+        public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
         public string TargetType => "ConfigFile";
-        public string Description => throw new System.NotImplementedException();
-        public void Stamp(KratosIdp idp) => throw new System.NotImplementedException();
-        public bool SupportsProvider(ProviderKind kind, out string reason) => throw new System.NotImplementedException();
-        public IReadOnlyCollection<string> UnsupportedParameters => throw new System.NotImplementedException();
-        public IReadOnlyList<KratosIdp> GetIdps(ICoreHost host) => throw new System.NotImplementedException();
-        public KratosIdp Add(string name, IdpSettings settings, OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
-        public KratosIdp Set(string name, IdpSettings changes, OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
-        public KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
-        public bool Remove(string name, OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
-        public KratosRedirectUri GetRedirectUri(string name, OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
-        public KratosPublicUrl GetPublicUrl(OperationOptions options, ICoreHost host) => throw new System.NotImplementedException();
+
+        public string Description => ConfigRoot == null ? ConfigPath : $"{ConfigPath} ({ConfigRoot})";
+
+        public void Stamp(KratosIdp idp)
+        {
+            idp.TargetType = TargetType;
+            idp.ConfigPath = ConfigPath;
+            idp.ConfigRoot = ConfigRoot;
+        }
+
+        public bool SupportsProvider(ProviderKind kind, out string reason)
+        {
+            reason = null;
+            return kind != null;
+        }
+
+        public IReadOnlyCollection<string> UnsupportedParameters { get; } = new string[0];
+
+        // ------------------------------------------------------------------ reading
+
+        private KratosConfigDocument Load()
+        {
+            var c = ConfigFileStore.Read(ConfigPath);
+            return ConfigFileStore.Parse(c, ConfigRoot);
+        }
+
+        public IReadOnlyList<KratosIdp> GetIdps(ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            var doc = Load();
+            host.WriteVerbose($"Read {doc.Items.Count} provider entr{(doc.Items.Count == 1 ? "y" : "ies")} from {Description}.");
+            return ToIdps(doc);
+        }
+
+        private List<KratosIdp> ToIdps(KratosConfigDocument doc)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var list = new List<KratosIdp>();
+            foreach (var item in doc.Items)
+            {
+                var id = doc.IdOf(item);
+                bool dup = id != null && !seen.Add(id);
+                list.Add(ToIdp(doc, item, dup));
+            }
+            return list;
+        }
+
+        private static string Str(IDictionary<string, object> e, string key)
+        {
+            if (!e.TryGetValue(key, out var v) || v == null) return null;
+            return v as string ?? (v as YamlText.Typed)?.Text;
+        }
+
+        private KratosIdp ToIdp(KratosConfigDocument doc, YNode item, bool duplicate)
+        {
+            var idp = new KratosIdp { Enabled = doc.OidcEnabled };
+            Stamp(idp);
+            var problems = new List<string>();
+            if (item is YMapping m)
+            {
+                var e = doc.Entry(m);
+                idp.Name = idp.ProviderId = Str(e, Fields.Id);
+                idp.Provider = Str(e, Fields.Provider);
+                idp.ClientId = Str(e, Fields.ClientId);
+                idp.Label = Str(e, Fields.Label);
+                idp.Scope = e.TryGetValue(Fields.Scope, out var sc) && sc is string[] arr ? arr : new string[0];
+                idp.IssuerUrl = Str(e, Fields.IssuerUrl);
+                idp.TenantId = Str(e, Fields.MicrosoftTenant);
+                idp.AppleTeamId = Str(e, Fields.AppleTeamId);
+                idp.ApplePrivateKeyId = Str(e, Fields.ApplePrivateKeyId);
+                idp.MapperUrl = Str(e, Fields.MapperUrl);
+                idp.SubjectSource = Str(e, Fields.SubjectSource);
+                idp.ClaimsSource = Str(e, Fields.ClaimsSource);
+                idp.Pkce = Str(e, Fields.Pkce);
+                idp.HasClientSecret = !string.IsNullOrEmpty(Str(e, Fields.ClientSecret));
+                idp.HasApplePrivateKey = !string.IsNullOrEmpty(Str(e, Fields.ApplePrivateKey));
+                problems.AddRange(IdpRules.KratosProblems(e));
+                // Templates leave values empty for a later step to fill in; Kratos can't use them as they are.
+                foreach (var k in new[] { Fields.ClientId, Fields.ClientSecret, Fields.ApplePrivateKey })
+                {
+                    if (!e.TryGetValue(k, out var v) || !(v is string sv) || sv.Length > 0) continue;
+                    if (k == Fields.ClientSecret && idp.Provider == "apple") continue;
+                    problems.Add($"'{k}' is empty (a template value to fill in before Kratos can use this provider)");
+                }
+                if (duplicate)
+                    problems.Add($"duplicate id '{idp.ProviderId}': Kratos uses only the first entry with this id");
+                var baseUrl = UsableBase(doc, null);
+                if (baseUrl != null && !string.IsNullOrEmpty(idp.ProviderId))
+                {
+                    try
+                    {
+                        idp.RedirectUri = RedirectUris.Build(baseUrl, idp.ProviderId, idp.Pkce, Str(e, Fields.OrganizationId));
+                        idp.RedirectUriSource = "Computed";
+                    }
+                    catch (ExternalIdpException) { }
+                }
+            }
+            else
+            {
+                var what = item is YScalar ? "a single value" : item is YSequence ? "a list" : "an alias";
+                problems.Add($"not a mapping: the entry at line {item.Line} is {what}, but Kratos expects a mapping with id, provider, client_id, mapper_url, ...");
+            }
+            idp.Problems = problems.ToArray();
+            idp.Status = problems.Count == 0 ? "Valid" : "Invalid";
+            idp.StatusMessage = problems.Count == 0 ? null : string.Join("; ", problems);
+            return idp;
+        }
+
+        /// <summary>The redirect base: -PublicUrl, base_redirect_uri, serve.public.base_url (skipping templates).</summary>
+        private static string UsableBase(KratosConfigDocument doc, string publicUrl)
+        {
+            foreach (var b in new[] { publicUrl, doc.BaseRedirectUri, doc.PublicBaseUrl })
+            {
+                if (string.IsNullOrWhiteSpace(b)) continue;
+                if (Placeholder.IsMatch(b)) continue;
+                return b;
+            }
+            return null;
+        }
+
+        private YNode FindEntry(KratosConfigDocument doc, string name)
+        {
+            if (string.IsNullOrEmpty(name))
+                throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
+                    "No IdP name given: give -Name with the provider id of the entry (see Get-KratosIdp).");
+            var matches = doc.Items.Where(i => doc.IdOf(i) == name).ToList();
+            if (matches.Count == 0)
+            {
+                var ids = doc.Items.Select(doc.IdOf).Where(x => x != null).ToList();
+                var known = ids.Count == 0 ? "There are no provider entries in it." : $"The provider ids there are: {string.Join(", ", ids)}.";
+                throw new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.ObjectNotFound,
+                    $"No IdP with the provider id '{IdpRules.Printable(name)}' in {Description}. {known} Check -Name (Get-KratosIdp -ConfigPath {ConfigPath} lists them).", name);
+            }
+            if (matches.Count > 1)
+                throw new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidData,
+                    $"{Description} has {matches.Count} entries with the provider id '{name}' (lines {string.Join(", ", matches.Select(x => x.Line))}); Kratos uses only the first. Remove or rename the extra entries by hand, then retry.", name);
+            return matches[0];
+        }
+
+        // ------------------------------------------------------------------ Add
+
+        public KratosIdp Add(string name, IdpSettings settings, OperationOptions options, ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            if (settings == null) throw new ArgumentNullException(nameof(settings));
+            if (string.IsNullOrEmpty(name)) name = null; // PowerShell turns $null into "" for string arguments
+            var kind = ProviderCatalog.Resolve(settings.Provider);
+            IdpRules.ValidateValues(settings);
+            if (name != null && settings.ProviderId != null && !string.Equals(name, settings.ProviderId, StringComparison.Ordinal))
+                throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
+                    $"-Name '{IdpRules.Printable(name)}' and -ProviderId '{IdpRules.Printable(settings.ProviderId)}' differ; on a config file both are the provider id. Give only one of them.", name);
+            var id = name ?? settings.ProviderId;
+            if (id == null)
+            {
+                id = ProviderIds.Generate(kind, settings.ClientId, settings.IssuerUrl, settings.TenantId);
+                host.WriteVerbose($"No provider id given: using '{id}', derived from the client id as the integrator charm does. It changes if the client id changes; give -ProviderId for a stable one.");
+            }
+            IdpRules.ValidateProviderId(id);
+            var entry = IdpRules.BuildEntry(kind, id, settings);
+            IdpRules.RequireComplete(kind, entry, id);
+
+            Planned Plan(KratosConfigDocument doc)
+            {
+                CheckAddable(doc, id);
+                var rmap = ToRMap(entry.Select(kv => new KeyValuePair<string, object>(kv.Key, kv.Value)));
+                var edits = doc.PlanAdd(rmap, out var n);
+                var slots = doc.Items.Select(i => new Slot { Orig = i }).ToList();
+                slots.Add(new Slot { Intended = PlainOf(entry) });
+                return new Planned { Edits = edits, Slots = slots, Enable = true, Note = n };
+            }
+
+            // Plan and check against the file as it is now (errors come before any question), ask, then redo under the lock.
+            Preview(Load(), Plan);
+            if (!host.ShouldProcess($"IdP '{id}' in {Description}", $"Add {kind.Name} provider")) return null;
+            KratosConfigDocument written;
+            string note;
+            using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
+            {
+                var doc = Load();
+                var planned = Plan(doc);
+                note = planned.Note;
+                written = Commit(doc, planned);
+            }
+            if (note != null) host.WriteVerbose(note);
+            host.WriteVerbose($"Added the {kind.Name} provider '{id}' to {Description}.");
+            var item = written.Items.Last(i => written.IdOf(i) == id);
+            return ToIdp(written, item, false);
+        }
+
+        private void CheckAddable(KratosConfigDocument doc, string id)
+        {
+            var same = doc.Items.FirstOrDefault(i => doc.IdOf(i) == id);
+            if (same != null)
+                throw new ExternalIdpException(ErrorIds.IdpAlreadyExists, ErrorKind.ResourceExists,
+                    $"An IdP with the provider id '{id}' already exists in {Description} (line {same.Line}). Change it with Set-KratosIdpProvider, remove it first with Remove-KratosIdp, or give another -ProviderId.", id);
+        }
+
+        // ------------------------------------------------------------------ Set
+
+        private sealed class SetPlan
+        {
+            public YMapping Entry;
+            public List<KeyValuePair<string, object>> Changes;
+            public Dictionary<string, object> Result;
+            public List<string> Dropped;
+            public ProviderKind OldKind, NewKind;
+            public string NewId;
+        }
+
+        private SetPlan PlanSet(KratosConfigDocument doc, string name, IdpSettings s)
+        {
+            var item = FindEntry(doc, name);
+            if (!(item is YMapping m))
+                throw new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidData,
+                    $"The entry '{name}' at line {item.Line} of {ConfigPath} is not a mapping. Fix it by hand.", name);
+            if (KratosConfigDocument.HasSpecial(m))
+                throw new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidData,
+                    $"The entry '{name}' (line {m.Line} of {ConfigPath}) uses anchors, aliases, tags or merge keys, which can't be edited in place. Write it out plainly, then retry.", name);
+            var existing = doc.Entry(m);
+            var oldProvider = Str(existing, Fields.Provider);
+            ProviderCatalog.TryGet(oldProvider, out var oldKind);
+            if (oldKind != null && oldKind.Name != oldProvider) oldKind = null;
+            if (oldKind == null && s.Provider == null)
+                throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidData,
+                    $"The entry '{name}' has provider '{IdpRules.Printable(oldProvider)}', which is not a Kratos provider kind. Give -Provider with the right kind ({string.Join(", ", ProviderCatalog.Names)}).", name);
+            var newKind = s.Provider != null ? ProviderCatalog.Resolve(s.Provider) : oldKind;
+            var changes = IdpRules.Changes(existing, oldKind, newKind, s, out var dropped);
+            var result = IdpRules.Apply(existing, changes);
+
+            var problems = IdpRules.KindProblems(newKind, result);
+            if (newKind == oldKind)
+            {
+                var before = new HashSet<string>(IdpRules.KindProblems(oldKind, existing));
+                problems = problems.Where(p => !before.Contains(p)).ToList();
+            }
+            foreach (var k in RequiredKeys)
+                if (existing.ContainsKey(k) && existing[k] != null && (!result.ContainsKey(k) || result[k] == null))
+                    problems.Add($"Kratos requires '{k}' in every provider entry: don't set -{Fields.ParameterOf[k]} to an empty value.");
+            if (problems.Count > 0)
+                throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument, string.Join(" ", problems), name);
+
+            string newId = null;
+            if (s.ProviderId != null && s.ProviderId != name)
+            {
+                newId = s.ProviderId;
+                var other = doc.Items.FirstOrDefault(i => doc.IdOf(i) == newId);
+                if (other != null)
+                    throw new ExternalIdpException(ErrorIds.IdpAlreadyExists, ErrorKind.ResourceExists,
+                        $"Can't rename '{name}' to '{newId}': another entry already has that provider id (line {other.Line} of {ConfigPath}). Choose another -ProviderId.", name);
+            }
+            // Keep only real changes, in the order keys are written.
+            var effective = changes
+                .Where(c => !(existing.TryGetValue(c.Key, out var old) && c.Value != null && PlainEquals(PlainValue(old), PlainValue(c.Value))))
+                .Where(c => !(c.Value == null && !existing.ContainsKey(c.Key)))
+                .OrderBy(c => Array.IndexOf(KeyOrder, c.Key) < 0 ? 99 : Array.IndexOf(KeyOrder, c.Key))
+                .ToList();
+            return new SetPlan { Entry = m, Changes = effective, Result = result, Dropped = dropped, OldKind = oldKind, NewKind = newKind, NewId = newId };
+        }
+
+        public KratosIdp Set(string name, IdpSettings changes, OperationOptions options, ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            if (changes == null || changes.IsEmpty)
+                throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
+                    $"Nothing to change for '{IdpRules.Printable(name)}': give at least one setting (-Label, -Scope, -ClientId, -ClientSecret, -Provider, ...).", name);
+            IdpRules.ValidateValues(changes);
+
+            var current = Load();
+            var plan = PlanSet(current, name, changes);
+            var finalId = plan.NewId ?? name;
+            if (plan.Changes.Count == 0)
+            {
+                host.WriteVerbose($"The IdP '{name}' in {Description} already has these settings; the file was not changed.");
+                return ToIdp(current, FindEntry(current, name), false);
+            }
+            Planned Plan(KratosConfigDocument doc, SetPlan sp)
+            {
+                var edits = doc.PlanSet(sp.Entry, sp.Changes.Select(c => new KeyValuePair<string, object>(c.Key, RValue(c.Value))).ToList());
+                var slots = doc.Items.Select(i => i == sp.Entry ? new Slot { Intended = PlainOf(sp.Result) } : new Slot { Orig = i }).ToList();
+                return new Planned { Edits = edits, Slots = slots };
+            }
+            Preview(current, d => Plan(d, plan));
+            var what = string.Join(", ", plan.Changes.Select(c => Fields.ParameterOf.TryGetValue(c.Key, out var p) ? p : c.Key).Distinct());
+            if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Set {what}")) return null;
+
+            KratosConfigDocument written;
+            using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
+            {
+                var doc = Load();
+                plan = PlanSet(doc, name, changes);
+                written = Commit(doc, Plan(doc, plan));
+            }
+            if (plan.Dropped.Count > 0)
+                host.WriteWarning($"The provider kind of '{name}' changed from '{plan.OldKind?.Name}' to '{plan.NewKind.Name}': removed {string.Join(", ", plan.Dropped)}, which '{plan.NewKind.Name}' doesn't take.");
+            if (plan.NewId != null)
+            {
+                var b = UsableBase(written, null);
+                var uri = b == null ? "" : $" The redirect URI is now {RedirectUris.Build(b, plan.NewId, Str(plan.Result, Fields.Pkce), Str(plan.Result, Fields.OrganizationId))}: register it at the identity provider.";
+                host.WriteWarning($"The provider id changed from '{name}' to '{plan.NewId}'. Kratos links users as '<id>:<subject>', so users who signed in through '{name}' can no longer sign in through it until their links are migrated, and the redirect URI changes.{uri}");
+            }
+            host.WriteVerbose($"Changed {what} of the IdP '{finalId}' in {Description}.");
+            return ToIdp(written, FindEntry(written, finalId), false);
+        }
+
+        public KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host)
+        {
+            throw new ExternalIdpException(ErrorIds.ParameterNotSupported, ErrorKind.InvalidOperation,
+                $"Kratos has no switch to turn one provider of a config file {(enabled ? "on" : "off")}: an entry in selfservice.methods.oidc.config.providers is active while it is there. To disable '{IdpRules.Printable(name)}', remove it with Remove-KratosIdp (keep a copy of its settings); to switch every external IdP off at once, set selfservice.methods.oidc.enabled: false in {ConfigPath}.", name);
+        }
+
+        // ------------------------------------------------------------------ Remove
+
+        public bool Remove(string name, OperationOptions options, ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            Planned Plan(KratosConfigDocument doc)
+            {
+                var item = FindEntry(doc, name);
+                var edits = doc.PlanRemove(item);
+                var slots = doc.Items.Where(i => i != item).Select(i => new Slot { Orig = i }).ToList();
+                return new Planned { Edits = edits, Slots = slots };
+            }
+            Preview(Load(), Plan);
+            if (!host.ShouldProcess($"IdP '{name}' in {Description}", "Remove provider")) return false;
+            using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
+            {
+                var doc = Load();
+                Commit(doc, Plan(doc));
+            }
+            host.WriteVerbose($"Removed the IdP '{name}' from {Description}.");
+            return true;
+        }
+
+        // ------------------------------------------------------------------ URLs
+
+        public KratosRedirectUri GetRedirectUri(string name, OperationOptions options, ICoreHost host)
+        {
+            host = host ?? SilentHost.Instance;
+            var doc = Load();
+            var item = FindEntry(doc, name);
+            var e = item is YMapping m ? doc.Entry(m) : new Dictionary<string, object>();
+            var publicUrl = options?.PublicUrl;
+            string baseUrl = UsableBase(doc, publicUrl);
+            if (baseUrl == null)
+            {
+                var template = new[] { doc.BaseRedirectUri, doc.PublicBaseUrl }.FirstOrDefault(x => !string.IsNullOrWhiteSpace(x));
+                var why = template != null
+                    ? $"{ConfigPath} gives the public URL as the template '{IdpRules.Printable(template)}', which is expanded only when Kratos starts."
+                    : $"{ConfigPath} sets neither serve.public.base_url nor selfservice.methods.oidc.config.base_redirect_uri.";
+                throw new ExternalIdpException(ErrorIds.RedirectUriUnavailable, ErrorKind.ObjectNotFound,
+                    $"The redirect URI of '{name}' can't be computed: {why} Set serve.public.base_url (e.g. https://auth.example.com/) in the Kratos config, or pass -PublicUrl.", name);
+            }
+            var source = publicUrl != null ? "-PublicUrl" : doc.BaseRedirectUri == baseUrl ? "base_redirect_uri" : "serve.public.base_url";
+            host.WriteVerbose($"Computing the redirect URI of '{name}' from {source} ({baseUrl}).");
+            return new KratosRedirectUri
+            {
+                Name = name,
+                ProviderId = name,
+                RedirectUri = RedirectUris.Build(baseUrl, name, Str(e, Fields.Pkce), Str(e, Fields.OrganizationId)),
+                Source = "Computed",
+                TargetType = TargetType,
+                ConfigPath = ConfigPath,
+                ConfigRoot = ConfigRoot,
+            };
+        }
+
+        public KratosPublicUrl GetPublicUrl(OperationOptions options, ICoreHost host)
+        {
+            var doc = Load();
+            var url = doc.PublicBaseUrl;
+            if (string.IsNullOrWhiteSpace(url))
+                throw new ExternalIdpException(ErrorIds.PublicUrlNotFound, ErrorKind.ObjectNotFound,
+                    $"{Description} has no serve.public.base_url. Add it to the Kratos config (serve:\n  public:\n    base_url: https://auth.example.com/), the URL at which browsers reach Kratos's public API.", ConfigPath);
+            return new KratosPublicUrl
+            {
+                PublicUrl = url,
+                Source = "serve.public.base_url",
+                TargetType = TargetType,
+                ConfigPath = ConfigPath,
+                ConfigRoot = ConfigRoot,
+            };
+        }
+
+        // ------------------------------------------------------------------ commit + self-check
+
+        /// <summary>One providers item after the change: an untouched original, or an intended plain value.</summary>
+        internal sealed class Slot
+        {
+            public YNode Orig;
+            public object Intended;
+        }
+
+        /// <summary>What an operation will do to one read of the file.</summary>
+        private sealed class Planned
+        {
+            public List<TextEdit> Edits;
+            public List<Slot> Slots;
+            public bool Enable;
+            public string Note;
+        }
+
+        /// <summary>Computes and checks the new text without writing it.</summary>
+        private (string Text, KratosConfigDocument Doc) Preview(KratosConfigDocument doc, Func<KratosConfigDocument, Planned> plan)
+        {
+            var p = plan(doc);
+            return Check(doc, p);
+        }
+
+        private (string Text, KratosConfigDocument Doc) Check(KratosConfigDocument doc, Planned p)
+        {
+            string newText;
+            try { newText = Render.Apply(doc.Text, p.Edits); }
+            catch (InvalidOperationException)
+            {
+                throw Refuse(doc, "the changes overlap");
+            }
+            return (newText, SelfCheck(doc, newText, p.Slots, p.Enable));
+        }
+
+        private KratosConfigDocument Commit(KratosConfigDocument doc, Planned p)
+        {
+            var (text, written) = Check(doc, p);
+            ConfigFileStore.WriteAtomic(ConfigPath, text, doc.Bom);
+            return written;
+        }
+
+        private ExternalIdpException Refuse(KratosConfigDocument doc, string why)
+            => new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidData,
+                $"{ConfigPath} was not changed: {why}, so the edit could not be made in place without risk. Make this change by hand (or rewrite the providers section in plain block style), then retry.", ConfigPath);
+
+        internal KratosConfigDocument SelfCheck(KratosConfigDocument orig, string newText, List<Slot> slots, bool enable)
+        {
+            KratosConfigDocument nd;
+            try
+            {
+                var y = YamlTreeReader.Parse(newText);
+                nd = new KratosConfigDocument(orig.Path, orig.ConfigRoot, newText, orig.Json, y);
+            }
+            catch (Exception ex) when (ex is YamlDotNet.Core.YamlException || ex is ExternalIdpException)
+            {
+                throw Refuse(orig, "the edited text would not read back as a valid config");
+            }
+            // (a) the whole document means what was intended: the original with the new providers list.
+            var expected = orig.Plain(orig.Doc.Root);
+            var cur = expected as Dictionary<string, object>;
+            if (!string.IsNullOrEmpty(orig.ConfigRoot))
+                foreach (var seg in orig.ConfigRoot.Split('.')) cur = (Dictionary<string, object>)cur[seg];
+            for (int i = 0; i < KratosConfigDocument.Chain.Length - 1; i++)
+            {
+                var k = KratosConfigDocument.Chain[i];
+                if (!cur.TryGetValue(k, out var next) || !(next is Dictionary<string, object>)) cur[k] = next = new Dictionary<string, object>(StringComparer.Ordinal);
+                cur = (Dictionary<string, object>)next;
+                if (i == 2 && enable) cur["enabled"] = new YamlText.Typed("bool", "true");
+            }
+            cur["providers"] = slots.Select(s => s.Orig != null ? orig.Plain(s.Orig) : s.Intended).ToList();
+            var actual = nd.Plain(nd.Doc.Root);
+            if (!PlainEquals(expected, actual))
+                throw Refuse(orig, "the edited file would not read back as intended");
+            // (b) entries that were not touched are byte-identical.
+            if (nd.Items.Count != slots.Count) throw Refuse(orig, "the providers list would not read back as intended");
+            for (int i = 0; i < slots.Count; i++)
+            {
+                var o = slots[i].Orig;
+                if (o == null) continue;
+                var n = nd.Items[i];
+                if (string.CompareOrdinal(orig.Text, o.Start, newText, n.Start, Math.Max(o.End - o.Start, n.End - n.Start)) != 0 || o.End - o.Start != n.End - n.Start)
+                    throw Refuse(orig, "an entry that should stay unchanged would change");
+            }
+            return nd;
+        }
+
+        // ------------------------------------------------------------------ values
+
+        private static RMap ToRMap(IEnumerable<KeyValuePair<string, object>> entry)
+        {
+            var list = entry.ToList();
+            var r = new RMap();
+            foreach (var kv in list.OrderBy(kv => Array.IndexOf(KeyOrder, kv.Key) < 0 ? 99 : Array.IndexOf(KeyOrder, kv.Key)))
+                r.Add(kv.Key, RValue(kv.Value));
+            return r;
+        }
+
+        /// <summary>A value to render: secrets revealed here, on their way into the file.</summary>
+        private static object RValue(object v)
+        {
+            switch (v)
+            {
+                case null: return null;
+                case SecretValue sv: return sv.Reveal();
+                case string s: return s;
+                case string[] a: return a;
+                case IEnumerable<string> e: return e.ToArray();
+                default: return v.ToString();
+            }
+        }
+
+        private static object PlainValue(object v)
+        {
+            switch (v)
+            {
+                case null: return null;
+                case SecretValue sv: return sv.Reveal();
+                case string s: return s;
+                case YamlText.Typed t: return t;
+                case IDictionary<string, object> d: return d.ToDictionary(kv => kv.Key, kv => PlainValue(kv.Value), StringComparer.Ordinal);
+                case System.Collections.IEnumerable e: return e.Cast<object>().Select(PlainValue).ToList();
+                default: return v.ToString();
+            }
+        }
+
+        private static Dictionary<string, object> PlainOf(IDictionary<string, object> entry)
+            => entry.ToDictionary(kv => kv.Key, kv => PlainValue(kv.Value), StringComparer.Ordinal);
+
+        internal static bool PlainEquals(object a, object b)
+        {
+            if (a == null || b == null) return a == null && b == null;
+            if (a is string sa) return b is string sb && string.Equals(sa, sb, StringComparison.Ordinal);
+            if (a is YamlText.Typed ta) return ta.Equals(b);
+            if (a is List<object> la)
+            {
+                if (!(b is List<object> lb) || la.Count != lb.Count) return false;
+                for (int i = 0; i < la.Count; i++) if (!PlainEquals(la[i], lb[i])) return false;
+                return true;
+            }
+            if (a is Dictionary<string, object> da)
+            {
+                if (!(b is Dictionary<string, object> db) || da.Count != db.Count) return false;
+                foreach (var kv in da)
+                    if (!db.TryGetValue(kv.Key, out var bv) || !PlainEquals(kv.Value, bv)) return false;
+                return true;
+            }
+            return Equals(a, b);
+        }
     }
 }

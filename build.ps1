@@ -1,0 +1,205 @@
+<#
+.SYNOPSIS
+    Builds and tests the ExternalIdp module.
+.DESCRIPTION
+    Build  builds the solution (Release) and lays out out/ExternalIdp so that
+           Import-Module ./out/ExternalIdp works; builds the fake juju (tests/fakes/FakeJuju)
+           into out/fakes when it is present.
+    Test   Build, then the xunit suites (trx into out/test-results), then the Pester suites in
+           a child PowerShell (NUnit XML into out/test-results); prints one final line
+           "N passed, N failed" and exits non-zero when anything failed or a suite could not run.
+    Clean  removes out/ and every bin/ and obj/ folder.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'ExternalIdp'
+$FakesOut = Join-Path $Out 'fakes'
+$ResultsOut = Join-Path $Out 'test-results'
+$PesterVersion = '6.2.0'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Write-Step([string] $Text) { Write-Host "==> $Text" -ForegroundColor Cyan }
+
+function Invoke-Dotnet {
+    # A simple function: $args passes switches such as -v through untouched.
+    & dotnet @args | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    Write-Step "Building ExternalIdp.sln ($Configuration)"
+    Invoke-Dotnet build (Join-Path $Root 'ExternalIdp.sln') -c $Configuration -nologo -v minimal
+
+    $bin = Join-Path $Root "src/ExternalIdp/bin/$Configuration/netstandard2.0"
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    New-Item -ItemType Directory -Path $ModuleOut | Out-Null
+    foreach ($file in 'ExternalIdp.dll', 'ExternalIdp.Core.dll', 'YamlDotNet.dll', 'Newtonsoft.Json.dll', 'ExternalIdp.format.ps1xml') {
+        $source = Join-Path $bin $file
+        if (-not (Test-Path $source)) { throw "The build did not produce $source." }
+        Copy-Item $source $ModuleOut
+    }
+    Copy-Item (Join-Path $Root 'ExternalIdp.psd1') $ModuleOut
+
+    Write-Step 'Generating help (en-US MAML)'
+    $helpOut = Join-Path $ModuleOut 'en-US'
+    New-Item -ItemType Directory -Path $helpOut -Force | Out-Null
+    $generator = Join-Path $Root 'build/New-ExternalIdpHelp.ps1'
+    # A child process, so that this one never loads the module it has just laid out.
+    & dotnet pwsh -NoProfile -NonInteractive -File $generator -ModulePath $ModuleOut `
+        -SourcePath (Join-Path $Root 'help/ExternalIdp.help.psd1') -OutFile (Join-Path $helpOut 'ExternalIdp.dll-Help.xml') | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "Help generation failed (exit code $LASTEXITCODE)." }
+    Copy-Item (Join-Path $Root 'help/about_ExternalIdp.help.txt') $helpOut
+
+    $fake = Join-Path $Root 'tests/fakes/FakeJuju/FakeJuju.csproj'
+    if (Test-Path $fake) {
+        Write-Step 'Building the fake juju into out/fakes'
+        Invoke-Dotnet build $fake -c $Configuration -nologo -v minimal -o $FakesOut
+    }
+    Write-Step "Module laid out in $ModuleOut"
+}
+
+function Get-TrxCounts([string] $Path) {
+    [xml] $trx = Get-Content -LiteralPath $Path -Raw
+    $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
+    $counters = (Select-Xml -Xml $trx -XPath '//t:ResultSummary/t:Counters' -Namespace $ns).Node
+    if (-not $counters) { throw "No counters in $Path." }
+    [pscustomobject]@{
+        Passed = [int] $counters.passed
+        Failed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+    }
+}
+
+function Invoke-XunitSuites {
+    $results = @()
+    $projects = Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.Tests.csproj' | Sort-Object FullName
+    foreach ($project in $projects) {
+        $name = $project.BaseName
+        $trxName = "$name.trx"
+        $trxPath = Join-Path $ResultsOut $trxName
+        if (Test-Path $trxPath) { Remove-Item $trxPath -Force }
+        Write-Step "xunit: $name"
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo `
+            --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=normal' --results-directory $ResultsOut | Out-Host
+        $exit = $LASTEXITCODE
+        if (Test-Path $trxPath) {
+            $counts = Get-TrxCounts $trxPath
+            $ran = $true
+        }
+        else {
+            $counts = [pscustomobject]@{ Passed = 0; Failed = 0 }
+            $ran = $false
+        }
+        if ($exit -ne 0 -and $counts.Failed -eq 0) { $ran = $false }
+        $results += [pscustomobject]@{ Suite = "xunit $name"; Passed = $counts.Passed; Failed = $counts.Failed; Ran = $ran }
+    }
+    $results
+}
+
+function Get-PesterModulePath {
+    Write-Step "Restoring Pester $PesterVersion (build/Pester.proj)"
+    Invoke-Dotnet restore (Join-Path $Root 'build/Pester.proj') -nologo -v minimal
+    $line = & dotnet nuget locals global-packages --list
+    if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals global-packages --list failed.' }
+    $folder = (($line | Select-Object -First 1) -replace '^\s*global-packages:\s*', '').Trim()
+    $psd1 = Join-Path $folder "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $psd1)) { throw "Pester was restored but $psd1 is missing." }
+    $psd1
+}
+
+function Invoke-PesterSuites {
+    $summary = Join-Path $ResultsOut 'pester-summary.json'
+    if (Test-Path $summary) { Remove-Item $summary -Force }
+    try {
+        $pester = Get-PesterModulePath
+    }
+    catch {
+        Write-Host "Pester could not be prepared: $_" -ForegroundColor Red
+        return [pscustomobject]@{ Suite = 'pester'; Passed = 0; Failed = 0; Ran = $false }
+    }
+    $runner = Join-Path $Root 'build/Invoke-PesterSuites.ps1'
+    $command = "& '{0}' -PesterPath '{1}' -TestPath '{2}' -ModulePath '{3}' -ResultPath '{4}' -SummaryPath '{5}'; exit `$LASTEXITCODE" -f `
+        ($runner -replace "'", "''"), ($pester -replace "'", "''"), ((Join-Path $Root 'tests/pester') -replace "'", "''"),
+        ($ModuleOut -replace "'", "''"), ((Join-Path $ResultsOut 'pester.xml') -replace "'", "''"), ($summary -replace "'", "''")
+    Write-Step 'Pester suites (child PowerShell)'
+    $savedPath = $env:PATH
+    try {
+        # The fake juju comes first on PATH for the child only.
+        if (Test-Path $FakesOut) { $env:PATH = $FakesOut + [IO.Path]::PathSeparator + $savedPath }
+        & dotnet pwsh -NoProfile -NonInteractive -c $command | Out-Host
+        $exit = $LASTEXITCODE
+    }
+    finally {
+        $env:PATH = $savedPath
+    }
+    if (-not (Test-Path $summary)) {
+        Write-Host "The Pester run ended (exit code $exit) without a summary." -ForegroundColor Red
+        return [pscustomobject]@{ Suite = 'pester'; Passed = 0; Failed = 0; Ran = $false }
+    }
+    $s = Get-Content $summary -Raw | ConvertFrom-Json
+    [pscustomobject]@{ Suite = 'pester'; Passed = [int] $s.Passed; Failed = [int] $s.Failed; Ran = ($s.Result -ne 'NotRun' -and ($exit -eq 0 -or $s.Failed -gt 0)) }
+}
+
+function Invoke-Test {
+    $results = @()
+    try {
+        Invoke-Build
+    }
+    catch {
+        Write-Host "Build failed: $_" -ForegroundColor Red
+        Write-Host '0 passed, 1 failed'
+        exit 1
+    }
+    New-Item -ItemType Directory -Path $ResultsOut -Force | Out-Null
+    $results += Invoke-XunitSuites
+    $results += Invoke-PesterSuites
+
+    Write-Host ''
+    foreach ($r in $results) {
+        $state = if (-not $r.Ran) { 'COULD NOT RUN' } elseif ($r.Failed -gt 0) { 'FAILED' } else { 'ok' }
+        Write-Host ('{0,-40} {1,5} passed {2,5} failed  {3}' -f $r.Suite, $r.Passed, $r.Failed, $state)
+    }
+    $passed = ($results | Measure-Object -Property Passed -Sum).Sum
+    $failed = ($results | Measure-Object -Property Failed -Sum).Sum
+    $notRun = @($results | Where-Object { -not $_.Ran }).Count
+    # A suite that could not run counts as one failure so the total can't look green.
+    $failed += $notRun
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+    exit 0
+}
+
+function Invoke-Clean {
+    Write-Step 'Removing out/, bin/ and obj/'
+    if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
+    Get-ChildItem $Root -Recurse -Directory -Include bin, obj -ErrorAction SilentlyContinue |
+        Where-Object { $_.FullName -notmatch '[\\/]\.git[\\/]' } |
+        Sort-Object { $_.FullName.Length } -Descending |
+        ForEach-Object { if (Test-Path $_.FullName) { Remove-Item $_.FullName -Recurse -Force } }
+}
+
+Push-Location $Root
+try {
+    switch ($Task) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Clean' { Invoke-Clean }
+    }
+}
+finally {
+    Pop-Location
+}

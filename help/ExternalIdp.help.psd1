@@ -1,0 +1,248 @@
+# Help source of the ExternalIdp cmdlets. build/New-ExternalIdpHelp.ps1 turns it into MAML
+# (out/ExternalIdp/en-US/ExternalIdp.dll-Help.xml), taking syntax, types, positions and pipeline
+# input from the built cmdlets themselves. Every cmdlet and every parameter must be described here:
+# the generator fails the build otherwise.
+@{
+    # Parameters shared by several cmdlets. A cmdlet's own Parameters entry overrides these.
+    CommonParameters = @{
+        ConfigPath        = 'Path of a Kratos config file (kratos.yml, kratos.yaml or kratos.json, or a Helm values.yaml together with -ConfigRoot). A relative path is relative to the current PowerShell location. Without -ConfigPath the target is a Canonical Identity Platform Juju model, driven through the juju CLI found on PATH. A KratosIdp object piped in brings its own ConfigPath.'
+        ConfigRoot        = 'Dotted path of the Kratos configuration inside a bigger YAML file, for example kratos.config for the values.yaml of the Ory Kratos Helm chart. Only with -ConfigPath.'
+        Model             = 'Juju model to work on, as [controller:]model. Default: the current model (juju switch). Not with -ConfigPath.'
+        KratosApplication = 'Name of the kratos application in the Juju model. Default: kratos.'
+        ClientId          = 'The OAuth2 / OpenID Connect client id that the identity provider issued for Kratos.'
+        ClientSecret      = 'The client secret that the identity provider issued, as a SecureString (a PSCredential is accepted too: its password is used). A plain string is refused. Not for apple. The secret is written only to its destination and never shown.'
+        Credential        = 'A PSCredential whose user name is the client id and whose password is the client secret, for example from Get-AutomationPSCredential in an Azure Automation runbook. Replaces -ClientId and -ClientSecret.'
+        TenantId          = 'microsoft only: the Azure AD / Entra ID tenant, as its GUID (Directory (tenant) ID), a verified domain (contoso.onmicrosoft.com), or common, organizations or consumers.'
+        IssuerUrl         = 'generic and auth0 (required), gitlab (optional, for a self-hosted GitLab): the OpenID Connect issuer URL, for example https://login.example.com/realms/main. Kratos reads <issuer>/.well-known/openid-configuration.'
+        AppleTeamId       = 'apple only: your Apple Developer Team ID (10 characters).'
+        ApplePrivateKeyId = 'apple only: the Key ID of the Sign in with Apple private key (10 characters).'
+        ApplePrivateKey   = 'apple only: the content of the .p8 private key file (PEM), as a SecureString or PSCredential, for example (ConvertTo-SecureString (Get-Content -Raw ./AuthKey.p8) -AsPlainText -Force). Kratos makes the client secret from it.'
+        ProviderId        = 'The Kratos provider id: the last segment of the redirect URI and part of every linked identity''s credential (<id>:<subject>). Default on a config file: the -Name, or the id the kratos-external-idp-integrator charm would generate (<provider>_<sha1>). Changing it later breaks existing users'' links and changes the redirect URI.'
+        Label             = 'Text of the login button. Default: the provider''s display name (Google, Microsoft, ...). On Set-KratosIdpProvider, an empty string removes it.'
+        Scope             = 'The OAuth2 scopes to request, one per item (-Scope openid, email, profile). Default: the provider''s usual scopes. On Set-KratosIdpProvider, an empty array (-Scope @()) removes the key so that Kratos uses its own default.'
+        JsonnetMapper     = 'The Jsonnet mapper that turns the provider''s claims into identity traits: its source, or the path of a .jsonnet file (read when the file exists). Written as mapper_url: base64://... . Default: a mapper that takes the email only when the provider says it is verified (for microsoft, which sends no email_verified claim, the email as it comes) and the given/family name.'
+        MapperUrl         = 'The mapper as a URL Kratos can read: file:///..., https://... or base64://<jsonnet in base64>. Use either -MapperUrl or -JsonnetMapper. The Juju charm only takes jsonnet source (base64:// is decoded for it).'
+        SubjectSource     = 'Config file only, microsoft only: where Kratos takes the subject from: userinfo, me or oid.'
+        ClaimsSource      = 'Config file only: where Kratos reads the claims from: id_token or userinfo.'
+        Pkce              = 'Config file only: PKCE mode: auto, never or force. With force, the redirect URI has no provider id.'
+        Wait              = 'Juju only: wait until the integrator reports the provider ready (or blocked, which is an error), then fill in the redirect URI.'
+        TimeoutSec        = 'Juju only: seconds after which -Wait, or a juju command that hangs, is given up. Default: 300.'
+        PassThru          = 'Writes the resulting KratosIdp object to the pipeline. By default this cmdlet writes nothing.'
+        PublicUrl         = 'The public base URL of Kratos (for example https://auth.example.com) to use instead of the one the target knows (serve.public.base_url or base_redirect_uri in a config file, traefik data on Juju).'
+    }
+
+    Cmdlets = @{
+        'Add-KratosIdp' = @{
+            Synopsis    = 'Registers a new external identity provider with Ory Kratos and returns it.'
+            Description = @(
+                'Add-KratosIdp checks every value first (provider kind, kind-specific settings, URLs, tenant, ids) and changes nothing when one is wrong. Then, on a Kratos config file, it appends a provider entry to selfservice.methods.oidc.config.providers and switches selfservice.methods.oidc.enabled on, keeping every other byte of the file (comments, order, quoting). On a Juju model it deploys a kratos-external-idp-integrator application named -Name with all options in a private file (never on a command line), and integrates it with kratos.'
+                'It returns the new ExternalIdp.KratosIdp. Its RedirectUri is the callback URI you must register at the identity provider (Get-KratosRedirectUri gives it again later). Secrets never appear in the output, in verbose or debug text, or in errors.'
+                'It asks for confirmation only when you ask for it (-Confirm, or $ConfirmPreference set to Medium or lower): ConfirmImpact is Medium so that runbooks never prompt.'
+            )
+            Parameters  = @{
+                Name     = 'Config file: the provider id (optional; same as -ProviderId). Juju: the name of the integrator application (optional; derived from the provider, for example google-idp).'
+                Provider = 'The kind of identity provider, as Kratos names it: google, microsoft (Azure AD / Entra ID), github, apple, generic (any OpenID Connect issuer), auth0, gitlab, ... Tab completion lists them (on Juju only those the integrator charm accepts).'
+                Channel  = 'Juju only: the charm channel to deploy kratos-external-idp-integrator from, for example latest/stable.'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'Add Google to a Kratos config file'
+                    Code    = '$secret = Read-Host -AsSecureString -Prompt ''Google client secret''
+Add-KratosIdp -ConfigPath ./kratos.yml -Provider google -ProviderId google -ClientId 1234-abc.apps.googleusercontent.com -ClientSecret $secret'
+                    Remarks = 'Appends a google provider with id google (label Google, scopes email and profile, the default mapper) and turns the OIDC method on. The output shows the redirect URI to register in the Google Cloud console.'
+                }
+                @{
+                    Title   = 'Add Azure AD / Entra ID from an Azure Automation credential'
+                    Code    = '$cred = Get-AutomationPSCredential -Name ''entra-kratos''
+Add-KratosIdp -ConfigPath /etc/kratos/kratos.yml -Provider microsoft -TenantId contoso.onmicrosoft.com -Credential $cred -ProviderId entra -Label ''Contoso account'''
+                    Remarks = 'The credential''s user name is the client id and its password the client secret. No prompt appears in a runbook.'
+                }
+                @{
+                    Title   = 'Add a generic OpenID Connect issuer inside a Helm values.yaml'
+                    Code    = 'Add-KratosIdp keycloak -ConfigPath ./values.yaml -ConfigRoot kratos.config -Provider generic -IssuerUrl https://sso.example.com/realms/main -ClientId kratos -ClientSecret (Get-Secret keycloak-kratos)'
+                    Remarks = 'The provider id is keycloak; the Kratos config sits under kratos.config in the chart''s values.'
+                }
+                @{
+                    Title   = 'Add GitHub to the Canonical Identity Platform on Juju and wait for it'
+                    Code    = 'Add-KratosIdp github-idp -Model iam -Provider github -ClientId Iv1.0123 -ClientSecret (Read-Host -AsSecureString) -Wait'
+                    Remarks = 'Deploys kratos-external-idp-integrator as github-idp, integrates it with kratos, waits until it is ready and returns it with the redirect URI answered by the charm.'
+                }
+            )
+        }
+
+        'Get-KratosIdp' = @{
+            Synopsis    = 'Lists the external identity providers of Ory Kratos.'
+            Description = @(
+                'Get-KratosIdp reads the providers of a Kratos config file (every entry of selfservice.methods.oidc.config.providers, including ones Kratos would reject: those have Status Invalid and their Problems listed), or the kratos-external-idp-integrator applications of a Juju model with their status.'
+                'The objects carry their target, so they can be piped to Set-KratosIdpProvider, Remove-KratosIdp, Get-KratosRedirectUri, Enable-KratosIdp and Disable-KratosIdp without naming the target again. They never hold a secret: HasClientSecret and HasApplePrivateKey say whether one is set.'
+            )
+            Parameters  = @{
+                Name = 'Names of the IdPs to get; wildcards are allowed. Default: all. A name without wildcards that matches nothing is a KratosIdpNotFound error.'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'List the providers of a config file'
+                    Code    = 'Get-KratosIdp -ConfigPath ./kratos.yml'
+                    Remarks = 'Shows a table of Name, Provider, ProviderId, Enabled and Status.'
+                }
+                @{
+                    Title   = 'Show every setting of the Microsoft providers'
+                    Code    = 'Get-KratosIdp -ConfigPath ./kratos.yml -Name micro*, entra* | Format-List'
+                    Remarks = ''
+                }
+                @{
+                    Title   = 'Find entries that Kratos would reject'
+                    Code    = 'Get-KratosIdp -ConfigPath ./kratos.yml | Where-Object Status -eq Invalid | Select-Object Name, Problems'
+                    Remarks = ''
+                }
+                @{
+                    Title   = 'List the integrators of a Juju model'
+                    Code    = 'Get-KratosIdp -Model iam'
+                    Remarks = 'Status is the integrator''s workload status (active, blocked, waiting).'
+                }
+            )
+        }
+
+        'Set-KratosIdpProvider' = @{
+            Synopsis    = 'Changes the provider settings of an existing external identity provider.'
+            Description = @(
+                'Set-KratosIdpProvider changes only the settings you give: the provider kind, client id or secret, tenant, issuer, Apple ids and key, provider id, label, scope, mapper, and on a config file subject source, claims source and PKCE. An empty string (or an empty -Scope) removes an optional setting. Everything is checked first; nothing changes when a value is wrong.'
+                'On a config file only the changed keys of the entry are rewritten. On Juju it runs juju config with the changed options from a private file. Changing -ProviderId (or a client id an automatic id depends on) changes the redirect URI and breaks existing users'' links: a warning says so.'
+            )
+            Parameters  = @{
+                Name     = 'The IdP to change: the provider id on a config file, the integrator application on Juju. Binds from the Name property of a piped KratosIdp.'
+                Provider = 'A new provider kind. Settings the new kind does not take are removed (and reported); settings it requires must be given.'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'Rotate a client secret'
+                    Code    = 'Set-KratosIdpProvider google -ConfigPath ./kratos.yml -ClientSecret (Read-Host -AsSecureString)'
+                    Remarks = ''
+                }
+                @{
+                    Title   = 'Relabel every provider of a file'
+                    Code    = 'Get-KratosIdp -ConfigPath ./kratos.yml | Set-KratosIdpProvider -Label ''Sign in'' -PassThru'
+                    Remarks = 'The piped objects bring their name and ConfigPath.'
+                }
+                @{
+                    Title   = 'Go back to the provider''s default scopes'
+                    Code    = 'Set-KratosIdpProvider entra -ConfigPath ./kratos.yml -Scope @()'
+                    Remarks = 'Removes the scope key; Kratos then uses its default.'
+                }
+            )
+        }
+
+        'Remove-KratosIdp' = @{
+            Synopsis    = 'Unregisters external identity providers.'
+            Description = @(
+                'On a config file Remove-KratosIdp deletes the provider entry (an emptied list stays as providers: []). On Juju it removes the relation between the integrator and kratos; with -RemoveApplication it also removes the integrator application. It only ever removes kratos-external-idp-integrator applications.'
+                'ConfirmImpact is Medium, so with the default $ConfirmPreference (High) it does not prompt, which keeps runbooks working. Use -Confirm to be asked, or -WhatIf to see what would be removed. Users who signed in through the IdP keep their identities but can no longer use it to sign in.'
+            )
+            Parameters  = @{
+                Name              = 'The IdPs to remove: provider ids on a config file, integrator applications on Juju. Binds from the Name property of piped KratosIdp objects.'
+                RemoveApplication = 'Juju only: also remove the integrator application (default: only its relation to kratos, so it can be integrated again).'
+                PassThru          = 'Writes each removed KratosIdp, as it was before removal, to the pipeline. By default this cmdlet writes nothing.'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'Remove one provider'
+                    Code    = 'Remove-KratosIdp github -ConfigPath ./kratos.yml'
+                    Remarks = ''
+                }
+                @{
+                    Title   = 'See what would be removed, then remove every invalid entry'
+                    Code    = 'Get-KratosIdp -ConfigPath ./kratos.yml | Where-Object Status -eq Invalid | Remove-KratosIdp -WhatIf
+Get-KratosIdp -ConfigPath ./kratos.yml | Where-Object Status -eq Invalid | Remove-KratosIdp'
+                    Remarks = ''
+                }
+                @{
+                    Title   = 'Remove an integrator and its application from a Juju model'
+                    Code    = 'Remove-KratosIdp github-idp -Model iam -RemoveApplication'
+                    Remarks = ''
+                }
+            )
+        }
+
+        'Enable-KratosIdp' = @{
+            Synopsis    = 'Switches an external identity provider on.'
+            Description = @(
+                'On Juju Enable-KratosIdp sets the integrator''s enabled option to true, so that kratos registers the provider again.'
+                'A Kratos config file has no per-provider switch: there the cmdlet fails with KratosIdpParameterNotSupported (use Add-KratosIdp / Remove-KratosIdp, or the method-wide selfservice.methods.oidc.enabled).'
+            )
+            Parameters  = @{
+                Name = 'The integrator applications to enable. Binds from the Name property of piped KratosIdp objects.'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'Enable an integrator'
+                    Code    = 'Enable-KratosIdp github-idp -Model iam -PassThru'
+                    Remarks = ''
+                }
+            )
+        }
+
+        'Disable-KratosIdp' = @{
+            Synopsis    = 'Switches an external identity provider off without removing it.'
+            Description = @(
+                'On Juju Disable-KratosIdp sets the integrator''s enabled option to false: kratos drops the provider while the application and its settings stay, so Enable-KratosIdp brings it back.'
+                'A Kratos config file has no per-provider switch: there the cmdlet fails with KratosIdpParameterNotSupported.'
+            )
+            Parameters  = @{
+                Name = 'The integrator applications to disable. Binds from the Name property of piped KratosIdp objects.'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'Disable every integrator of a model for maintenance'
+                    Code    = 'Get-KratosIdp -Model iam | Disable-KratosIdp -WhatIf'
+                    Remarks = ''
+                }
+            )
+        }
+
+        'Get-KratosRedirectUri' = @{
+            Synopsis    = 'Gets the callback (redirect) URI to register at the identity provider.'
+            Description = @(
+                'On a config file the URI is computed: <base>/self-service/methods/oidc/callback/<provider id>, where base is -PublicUrl, selfservice.methods.oidc.config.base_redirect_uri or serve.public.base_url (a path prefix in the base is kept). With pkce: force the provider id is left out, as Kratos does.'
+                'On Juju the integrator''s get-redirect-uri action is asked on <app>/leader; when it can''t answer (not related yet, provider not registered), the URI is computed from Kratos''s public URL and Source says Computed with the Reason, unless -ActionOnly is given.'
+            )
+            Parameters  = @{
+                Name       = 'The IdPs whose redirect URI you want. Binds from the Name property of piped KratosIdp objects.'
+                ActionOnly = 'Juju only: return only the answer of the get-redirect-uri action; fail with KratosRedirectUriUnavailable instead of computing the URI.'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'The redirect URI of one provider'
+                    Code    = '(Get-KratosRedirectUri google -ConfigPath ./kratos.yml).RedirectUri'
+                    Remarks = 'https://auth.example.com/self-service/methods/oidc/callback/google'
+                }
+                @{
+                    Title   = 'All redirect URIs of a file, for a public URL the file does not know'
+                    Code    = 'Get-KratosIdp -ConfigPath ./kratos.yml | Get-KratosRedirectUri -PublicUrl https://login.example.org'
+                    Remarks = ''
+                }
+            )
+        }
+
+        'Get-KratosPublicUrl' = @{
+            Synopsis    = 'Gets the public base URL of Ory Kratos.'
+            Description = @(
+                'On a config file it is serve.public.base_url. On Juju it is read from traefik: the public-route relation data of kratos 2.x, or the show-proxied-endpoints action of traefik for kratos 1.x. The public URL is the base of every redirect URI.'
+            )
+            Parameters  = @{
+                PublicUrl = 'A public base URL to report instead of asking the target.'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'The public URL of a config file'
+                    Code    = 'Get-KratosPublicUrl -ConfigPath ./kratos.yml'
+                    Remarks = ''
+                }
+                @{
+                    Title   = 'The public URL of kratos in a Juju model'
+                    Code    = 'Get-KratosPublicUrl -Model iam'
+                    Remarks = ''
+                }
+            )
+        }
+    }
+}

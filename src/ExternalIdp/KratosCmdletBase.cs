@@ -1,0 +1,315 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using ExternalIdp.Core;
+
+namespace ExternalIdp.Commands
+{
+    /// <summary>
+    /// Base of every ExternalIdp cmdlet: the target parameters, the ICoreHost the core talks
+    /// through (PowerShell streams, ShouldProcess, Ctrl+C), and the translation of core errors
+    /// into ErrorRecords. Holds no static mutable state: each invocation has its own.
+    /// </summary>
+    public abstract class KratosCmdletBase : PSCmdlet, ICoreHost, IDisposable
+    {
+        /// <summary>Error id for a failure the core did not anticipate (a bug or an environment problem).</summary>
+        public const string UnexpectedErrorId = "KratosIdpUnexpectedError";
+
+        /// <summary>Error id when a confirmation was asked for but the session can't prompt (pwsh -NonInteractive, a runbook).</summary>
+        public const string ConfirmationUnavailableErrorId = "KratosIdpConfirmationUnavailable";
+
+        /// <summary>Error ids after which nothing else of this invocation can work.</summary>
+        private static readonly HashSet<string> TargetFatal = new HashSet<string>(StringComparer.Ordinal)
+        {
+            ErrorIds.ConfigFileNotFound, ErrorIds.ConfigFileInvalid, ErrorIds.JujuNotFound,
+            ErrorIds.JujuModelNotFound, ErrorIds.JujuKratosNotFound,
+        };
+
+        /// <summary>What to do about each error, when the core gave no RecommendedAction of its own (immutable).</summary>
+        private static readonly Dictionary<string, string> DefaultActions = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ErrorIds.IdpNotFound] = "Check the name: Get-KratosIdp lists the IdPs of the target.",
+            [ErrorIds.IdpAlreadyExists] = "Choose another -Name / -ProviderId, or change the existing IdP with Set-KratosIdpProvider.",
+            [ErrorIds.InvalidConfiguration] = "Fix the parameters named in the message and run the command again; nothing was changed.",
+            [ErrorIds.UnknownProvider] = "Give one of the provider kinds listed in the message (tab completion of -Provider lists them).",
+            [ErrorIds.ProviderNotSupported] = "Use a Kratos config file (-ConfigPath) for this provider kind.",
+            [ErrorIds.ParameterNotSupported] = "Remove the parameters named in the message, or use the target they apply to.",
+            [ErrorIds.ConfigFileNotFound] = "Check -ConfigPath: it must name an existing Kratos config file.",
+            [ErrorIds.ConfigFileInvalid] = "Fix the file at the place named in the message (or -ConfigRoot), then run the command again.",
+            [ErrorIds.ConfigFileUnsupported] = "Make the change by hand, or rewrite the construct named in the message as plain YAML.",
+            [ErrorIds.ConfigFileLocked] = "Wait for the other process that edits the file to finish, then run the command again.",
+            [ErrorIds.ConfigFileWriteFailed] = "Check the permissions and free space of the file's folder; the original file was kept.",
+            [ErrorIds.RedirectUriUnavailable] = "Pass -PublicUrl, or set the public URL of Kratos in its configuration.",
+            [ErrorIds.PublicUrlNotFound] = "Set serve.public.base_url in the Kratos config (or its traefik route on Juju), or pass -PublicUrl.",
+            [ErrorIds.JujuNotFound] = "Install the juju CLI and make sure it is on PATH, or give -ConfigPath to work on a config file.",
+            [ErrorIds.JujuModelNotFound] = "Check -Model ([controller:]model); juju models lists them.",
+            [ErrorIds.JujuKratosNotFound] = "Check -KratosApplication; juju status lists the applications of the model.",
+            [ErrorIds.JujuCommandFailed] = "Read juju's message above; fix its cause and run the command again.",
+            [ErrorIds.JujuTimeout] = "Check the model with juju status, then run again, with a larger -TimeoutSec if it is just slow.",
+            [ErrorIds.JujuUnsafeValue] = "Give a value without line breaks, ': ' or ' #', or use a Kratos config file (-ConfigPath).",
+            [ErrorIds.JujuIdpBlocked] = "Fix the settings named in the status message with Set-KratosIdpProvider (juju debug-log has details).",
+            [ErrorIds.JujuPartialState] = "Run the same Add-KratosIdp command again to finish.",
+        };
+
+        private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+        private readonly ConcurrentQueue<Action> _deferred = new ConcurrentQueue<Action>();
+        private readonly List<string> _secrets = new List<string>();
+        private int _pipelineThread = -1;
+        private int _progressId = -1;
+
+        /// <summary>A Kratos config file (kratos.yml / .json, or a Helm values.yaml with -ConfigRoot). Without it, the Juju model is the target.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Path")]
+        public string ConfigPath { get; set; }
+
+        /// <summary>Dotted path of the Kratos config inside a bigger YAML file, e.g. kratos.config for the Ory Helm chart's values.yaml.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string ConfigRoot { get; set; }
+
+        /// <summary>The Juju model ([controller:]model); default: the current model.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string Model { get; set; }
+
+        /// <summary>The kratos application in the Juju model; default: kratos.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string KratosApplication { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            _pipelineThread = Thread.CurrentThread.ManagedThreadId;
+        }
+
+        protected override void StopProcessing()
+        {
+            try { _cancel.Cancel(); } catch (ObjectDisposedException) { }
+        }
+
+        public void Dispose()
+        {
+            _cancel.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>True when the effective target of this record is a config file.</summary>
+        protected bool TargetsConfigFile => !string.IsNullOrEmpty(ConfigPath);
+
+        /// <summary>
+        /// The target of the current record (a fresh one per record: nothing is cached across
+        /// records or invocations). A failure here stops the command.
+        /// </summary>
+        protected IIdpTarget OpenTarget()
+        {
+            IIdpTarget target = null;
+            Invoke(() =>
+            {
+                string path = null;
+                if (!string.IsNullOrEmpty(ConfigPath)) path = ResolveFilePath(ConfigPath, "ConfigPath");
+                target = Targets.Open(path, NullIfEmpty(ConfigRoot), NullIfEmpty(Model), NullIfEmpty(KratosApplication));
+            }, ConfigPath ?? Model, terminating: true);
+            return target;
+        }
+
+        /// <summary>A PowerShell path (relative to the current location, ~, PSDrives) as a file-system path.</summary>
+        protected string ResolveFilePath(string path, string parameter)
+        {
+            ProviderInfo provider;
+            PSDriveInfo drive;
+            string resolved;
+            try
+            {
+                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out drive);
+            }
+            catch (Exception ex) when (ex is ItemNotFoundException || ex is DriveNotFoundException || ex is ProviderNotFoundException || ex is PSArgumentException || ex is NotSupportedException)
+            {
+                throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.ObjectNotFound,
+                    $"-{parameter} '{path}' is not a usable file-system path ({ex.Message}). Give the path of the file, e.g. ./kratos.yml.", path);
+            }
+            if (provider == null || !string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+                throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.InvalidArgument,
+                    $"-{parameter} '{path}' is on the {provider?.Name} provider, not the file system. Give the path of a file, e.g. ./kratos.yml.", path);
+            return resolved;
+        }
+
+        protected static string NullIfEmpty(string s) => string.IsNullOrEmpty(s) ? null : s;
+
+        /// <summary>Refuses Juju-only parameters that were given for a config file.</summary>
+        protected bool RefuseJujuOnly(params string[] parameterNames)
+        {
+            if (!TargetsConfigFile) return true;
+            var given = new List<string>();
+            foreach (var p in parameterNames)
+                if (MyInvocation.BoundParameters.ContainsKey(p)) given.Add("-" + p);
+            if (given.Count == 0) return true;
+            var ex = new ExternalIdpException(ErrorIds.ParameterNotSupported, ErrorKind.InvalidArgument,
+                $"{string.Join(", ", given)} {(given.Count == 1 ? "applies" : "apply")} only to a Juju model, not to the config file '{ConfigPath}'. Remove {string.Join(", ", given)}, or drop -ConfigPath to work on the Juju model.",
+                ConfigPath);
+            WriteError(ToErrorRecord(ex));
+            return false;
+        }
+
+        /// <summary>Remembers a secret given to this invocation so that no text leaving the cmdlet can contain it.</summary>
+        protected void RegisterSecret(SecretValue secret)
+        {
+            if (secret == null || secret.IsEmpty) return;
+            var plain = secret.Reveal();
+            if (plain.Length >= 4) _secrets.Add(plain);
+            // A multi-line secret (a PEM key) is also scrubbed line by line.
+            foreach (var line in plain.Split('\n'))
+            {
+                var l = line.Trim('\r', ' ');
+                if (l.Length >= 8 && !l.StartsWith("-----", StringComparison.Ordinal)) _secrets.Add(l);
+            }
+        }
+
+        protected string Scrub(string text)
+        {
+            if (string.IsNullOrEmpty(text) || _secrets.Count == 0) return text;
+            foreach (var s in _secrets)
+                if (text.IndexOf(s, StringComparison.Ordinal) >= 0) text = text.Replace(s, "(secret)");
+            return text;
+        }
+
+        /// <summary>
+        /// Runs a core call. ExternalIdpException → ErrorRecord (WriteError, or terminating for
+        /// target-level failures / when asked); anything unexpected → a wrapped ErrorRecord.
+        /// Returns false when it failed.
+        /// </summary>
+        protected bool Invoke(Action body, object targetObject, bool terminating = false)
+        {
+            ErrorRecord record = null;
+            bool fatal = terminating;
+            try
+            {
+                body();
+            }
+            catch (ExternalIdpException ex)
+            {
+                record = ToErrorRecord(ex, targetObject);
+                fatal |= TargetFatal.Contains(ex.ErrorId);
+            }
+            catch (PipelineStoppedException) { throw; }
+            catch (ActionPreferenceStopException) { throw; }
+            catch (OperationCanceledException) when (Stopping || _cancel.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (Exception ex)
+            {
+                record = UnexpectedErrorRecord(ex, targetObject);
+            }
+            finally
+            {
+                Flush();
+            }
+            if (record == null) return true;
+            if (fatal) ThrowTerminatingError(record);
+            else WriteError(record);
+            return false;
+        }
+
+        protected T Invoke<T>(Func<T> body, object targetObject) where T : class
+        {
+            T result = null;
+            Invoke(() => { result = body(); }, targetObject);
+            return result;
+        }
+
+        protected ErrorRecord ToErrorRecord(ExternalIdpException ex, object fallbackTarget = null)
+        {
+            var message = Scrub(ex.Message);
+            Exception carried = ex;
+            if (!ReferenceEquals(message, ex.Message) && message != ex.Message)
+                carried = new ExternalIdpException(ex.ErrorId, ex.Kind, message, ex.TargetObject) { RecommendedAction = ex.RecommendedAction };
+            if (!Enum.TryParse(ex.Kind.ToString(), out ErrorCategory category)) category = ErrorCategory.NotSpecified;
+            var record = new ErrorRecord(carried, ex.ErrorId, category, ex.TargetObject ?? fallbackTarget);
+            var action = ex.RecommendedAction;
+            if (string.IsNullOrEmpty(action)) DefaultActions.TryGetValue(ex.ErrorId, out action);
+            if (!string.IsNullOrEmpty(action))
+                record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = Scrub(action) };
+            return record;
+        }
+
+        private ErrorRecord UnexpectedErrorRecord(Exception ex, object targetObject)
+        {
+            var inner = ex is AggregateException agg && agg.InnerExceptions.Count == 1 ? agg.InnerExceptions[0] : ex;
+            var what = targetObject == null ? "" : $" for '{targetObject}'";
+            var message = Scrub($"{MyInvocation.MyCommand.Name} failed unexpectedly{what}: {inner.GetType().Name}: {inner.Message} Nothing more was done. Run it again with -Verbose to see the last step, and report the problem if it persists.");
+            var wrapped = new ExternalIdpException(UnexpectedErrorId, ErrorKind.NotImplemented, message, targetObject);
+            return new ErrorRecord(wrapped, UnexpectedErrorId, ErrorCategory.NotSpecified, targetObject)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Run the command again with -Verbose; if it fails the same way, report it with that output." },
+            };
+        }
+
+        // ---- ICoreHost -------------------------------------------------------------------
+
+        private bool OnPipelineThread => Thread.CurrentThread.ManagedThreadId == _pipelineThread;
+
+        /// <summary>Writes what other threads queued (PowerShell streams may only be written from the pipeline thread).</summary>
+        protected void Flush()
+        {
+            if (!OnPipelineThread) return;
+            while (_deferred.TryDequeue(out var a)) a();
+        }
+
+        private void Emit(Action a)
+        {
+            if (OnPipelineThread) { Flush(); a(); }
+            else _deferred.Enqueue(a);
+        }
+
+        void ICoreHost.WriteVerbose(string message)
+        {
+            var m = Scrub(message);
+            Emit(() => WriteVerbose(m));
+        }
+
+        void ICoreHost.WriteDebug(string message)
+        {
+            var m = Scrub(message);
+            Emit(() => WriteDebug(m));
+        }
+
+        void ICoreHost.WriteWarning(string message)
+        {
+            var m = Scrub(message);
+            Emit(() => WriteWarning(m));
+        }
+
+        void ICoreHost.WriteProgress(string activity, string status, int percent, bool completed)
+        {
+            var a = Scrub(string.IsNullOrEmpty(activity) ? MyInvocation.MyCommand.Name : activity);
+            var s = Scrub(string.IsNullOrEmpty(status) ? "Working" : status);
+            Emit(() =>
+            {
+                if (_progressId < 0) _progressId = Math.Abs(GetHashCode() % 100000) + 1;
+                var record = new ProgressRecord(_progressId, a, s)
+                {
+                    PercentComplete = percent < 0 ? -1 : Math.Min(percent, 100),
+                    RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                };
+                WriteProgress(record);
+            });
+        }
+
+        bool ICoreHost.ShouldProcess(string target, string action)
+        {
+            Flush();
+            try
+            {
+                return ShouldProcess(Scrub(target), Scrub(action));
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is NotImplementedException)
+            {
+                // The host can't prompt (NonInteractive, no console): refuse clearly instead of failing half-way.
+                throw new ExternalIdpException(ConfirmationUnavailableErrorId, ErrorKind.InvalidOperation,
+                    $"A confirmation was asked for ({Scrub(action)} on {Scrub(target)}), but this PowerShell session can't prompt ({ex.Message}). Nothing was changed. Use -WhatIf to preview, or -Confirm:$false (or the default $ConfirmPreference) to run unattended.",
+                    Scrub(target));
+            }
+        }
+
+        CancellationToken ICoreHost.Cancellation => _cancel.Token;
+    }
+}

@@ -1,0 +1,149 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Security;
+using ExternalIdp.Core;
+
+namespace ExternalIdp.Commands
+{
+    /// <summary>The provider settings parameters, identical on Add-KratosIdp and Set-KratosIdpProvider.</summary>
+    public abstract class KratosSettingsCmdletBase : KratosCmdletBase
+    {
+        protected const string ExplicitSet = "Explicit";
+        protected const string CredentialSet = "Credential";
+
+        /// <summary>The -Provider value (declared by each cmdlet: mandatory on Add, optional on Set).</summary>
+        protected abstract string ProviderValue { get; }
+
+        [Parameter(ParameterSetName = ExplicitSet)]
+        public string ClientId { get; set; }
+
+        [Parameter(ParameterSetName = ExplicitSet)]
+        [SecretTransformation]
+        public SecureString ClientSecret { get; set; }
+
+        /// <summary>UserName = client id, Password = client secret (e.g. from Get-AutomationPSCredential).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+        [Credential]
+        public PSCredential Credential { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(TenantCompleter))]
+        public string TenantId { get; set; }
+
+        [Parameter]
+        public string IssuerUrl { get; set; }
+
+        [Parameter]
+        public string AppleTeamId { get; set; }
+
+        [Parameter]
+        public string ApplePrivateKeyId { get; set; }
+
+        [Parameter]
+        [SecretTransformation]
+        public SecureString ApplePrivateKey { get; set; }
+
+        [Parameter]
+        public string ProviderId { get; set; }
+
+        [Parameter]
+        public string Label { get; set; }
+
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[] Scope { get; set; }
+
+        /// <summary>Jsonnet source, or the path of a .jsonnet file (read when it exists).</summary>
+        [Parameter]
+        public string JsonnetMapper { get; set; }
+
+        [Parameter]
+        public string MapperUrl { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(EnumValueCompleter))]
+        public string SubjectSource { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(EnumValueCompleter))]
+        public string ClaimsSource { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(EnumValueCompleter))]
+        public string Pkce { get; set; }
+
+        /// <summary>Juju: wait until the integrator reports the provider ready.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>Juju: seconds before -Wait or a hung juju command is given up.</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSec { get; set; } = 300;
+
+        /// <summary>IdpSettings from the bound parameters (null = not given). Throws ExternalIdpException for an unreadable mapper file.</summary>
+        protected IdpSettings BuildSettings()
+        {
+            var s = new IdpSettings
+            {
+                Provider = ProviderValue,
+                ClientId = ClientId,
+                TenantId = TenantId,
+                IssuerUrl = IssuerUrl,
+                AppleTeamId = AppleTeamId,
+                ApplePrivateKeyId = ApplePrivateKeyId,
+                ProviderId = ProviderId,
+                Label = Label,
+                Scope = Scope,
+                MapperUrl = MapperUrl,
+                SubjectSource = SubjectSource,
+                ClaimsSource = ClaimsSource,
+                Pkce = Pkce,
+            };
+            if (ClientSecret != null) s.ClientSecret = new SecretValue(ClientSecret);
+            if (Credential != null)
+            {
+                s.ClientId = Credential.UserName;
+                if (Credential.Password != null && Credential.Password.Length > 0) s.ClientSecret = new SecretValue(Credential.Password);
+            }
+            if (ApplePrivateKey != null) s.ApplePrivateKey = new SecretValue(ApplePrivateKey);
+            RegisterSecret(s.ClientSecret);
+            RegisterSecret(s.ApplePrivateKey);
+            if (JsonnetMapper != null) s.JsonnetMapper = ReadMapper(JsonnetMapper);
+            return s;
+        }
+
+        /// <summary>The jsonnet source: the content of the file when the value names an existing file, else the value itself.</summary>
+        private string ReadMapper(string value)
+        {
+            if (value.Length == 0 || value.Length > 4096 || value.IndexOfAny(new[] { '\n', '\r', '{', '}' }) >= 0) return value;
+            string path;
+            try { path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(value); }
+            catch (Exception ex) when (!(ex is PipelineStoppedException)) { return value; }
+            if (!File.Exists(path))
+            {
+                if (value.EndsWith(".jsonnet", StringComparison.OrdinalIgnoreCase) || value.EndsWith(".libsonnet", StringComparison.OrdinalIgnoreCase))
+                    throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.ObjectNotFound,
+                        $"-JsonnetMapper '{value}' looks like a file name but '{path}' does not exist. Give the path of an existing .jsonnet file, or the jsonnet source itself.", value);
+                return value;
+            }
+            try
+            {
+                WriteVerbose($"Reading the jsonnet mapper from '{path}'.");
+                return File.ReadAllText(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is SecurityException)
+            {
+                throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.ReadError,
+                    $"The jsonnet mapper file '{path}' can't be read ({ex.Message}). Check that it exists and that you may read it.", value);
+            }
+        }
+
+        protected OperationOptions BuildOptions() => new OperationOptions
+        {
+            Wait = Wait.IsPresent,
+            TimeoutSec = TimeoutSec,
+        };
+    }
+}

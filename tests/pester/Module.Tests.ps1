@@ -1,0 +1,257 @@
+# The module as shipped: manifest, cmdlet metadata, help, format views, tab completion.
+
+BeforeAll {
+    . $PSScriptRoot/TestHelpers.ps1
+    $script:Cmdlets = @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl')
+    $script:Changing = @('Add-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp', 'Enable-KratosIdp', 'Disable-KratosIdp')
+
+    function Get-Completions([string] $Line) {
+        (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText
+    }
+}
+
+Describe 'Manifest and layout' {
+    It 'is a valid manifest exporting exactly the eight cmdlets' {
+        $m = Test-ModuleManifest (Join-Path $ModulePath 'ExternalIdp.psd1') -ErrorAction Stop
+        $m.RootModule | Should -Be 'ExternalIdp.dll'
+        @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($Cmdlets | Sort-Object)
+        $m.ExportedFunctions.Count | Should -Be 0
+        $m.ExportedAliases.Count | Should -Be 0
+        $m.ExportedVariables.Count | Should -Be 0
+        $m.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $m.PowerShellVersion | Should -Be ([version] '5.1')
+        $m.ExportedFormatFiles | Should -HaveCount 1
+        (Get-Module ExternalIdp).ExportedCommands.Keys | Sort-Object | Should -Be @($Cmdlets | Sort-Object)
+    }
+
+    It 'ships its own assemblies and not System.Management.Automation' {
+        $files = (Get-ChildItem $ModulePath -File).Name
+        foreach ($f in 'ExternalIdp.dll', 'ExternalIdp.Core.dll', 'YamlDotNet.dll', 'Newtonsoft.Json.dll', 'ExternalIdp.format.ps1xml', 'ExternalIdp.psd1') {
+            $files | Should -Contain $f
+        }
+        $files | Should -Not -Contain 'System.Management.Automation.dll'
+        Test-Path (Join-Path $ModulePath 'en-US/ExternalIdp.dll-Help.xml') | Should -BeTrue
+    }
+
+    It 'targets netstandard2.0 so that Windows PowerShell 5.1 can load it' {
+        foreach ($dll in 'ExternalIdp.dll', 'ExternalIdp.Core.dll') {
+            $asm = [Reflection.Assembly]::LoadFile((Join-Path $ModulePath $dll))
+            $tfm = $asm.GetCustomAttributes([System.Runtime.Versioning.TargetFrameworkAttribute], $false)[0].FrameworkName
+            $tfm | Should -Be '.NETStandard,Version=v2.0'
+        }
+    }
+}
+
+Describe 'README' {
+    It 'documents every error id of ErrorIds and of the cmdlet layer' {
+        $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
+        $ids = [ExternalIdp.Core.ErrorIds].GetFields() | Where-Object IsLiteral | ForEach-Object { $_.GetRawConstantValue() }
+        $ids = @($ids) + [ExternalIdp.Commands.KratosCmdletBase]::UnexpectedErrorId + [ExternalIdp.Commands.KratosCmdletBase]::ConfirmationUnavailableErrorId
+        $ids.Count | Should -BeGreaterThan 20
+        foreach ($id in $ids) { $readme | Should -Match ('\| `' + [regex]::Escape($id) + '` \|') -Because "$id is in the error table" }
+    }
+
+    It 'gives the test command that CI runs' {
+        $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
+        $ci = Get-Content -Raw (Join-Path $RepoRoot '.ci/run')
+        $command = 'dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test'
+        $readme | Should -Match ([regex]::Escape($command))
+        $ci | Should -Match ([regex]::Escape($command))
+        $readme | Should -Match ([regex]::Escape('dotnet pwsh -NoProfile -File ./examples/demo.ps1'))
+    }
+}
+
+Describe 'Cmdlet metadata' {
+    It '<_> declares an output type' -ForEach @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl') {
+        (Get-Command $_).OutputType.Name | Should -Not -BeNullOrEmpty
+    }
+
+    It '<_> supports ShouldProcess with ConfirmImpact Medium (never prompts at the default $ConfirmPreference)' -ForEach @(
+        'Add-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp', 'Enable-KratosIdp', 'Disable-KratosIdp') {
+        $cmd = Get-Command $_
+        $attr = $cmd.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
+        $attr.SupportsShouldProcess | Should -BeTrue
+        $attr.ConfirmImpact | Should -Be 'Medium'
+        $cmd.Parameters.Keys | Should -Contain 'WhatIf'
+    }
+
+    It 'the reading cmdlets do not support ShouldProcess' {
+        foreach ($c in 'Get-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl') {
+            (Get-Command $c).Parameters.Keys | Should -Not -Contain 'WhatIf'
+        }
+    }
+
+    It 'the target parameters bind by property name on every cmdlet' {
+        foreach ($c in $Cmdlets) {
+            foreach ($p in 'ConfigPath', 'ConfigRoot', 'Model', 'KratosApplication') {
+                $meta = (Get-Command $c).Parameters[$p]
+                $meta | Should -Not -BeNullOrEmpty -Because "$c has -$p"
+                ($meta.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }).ValueFromPipelineByPropertyName |
+                    Should -Contain $true -Because "$c -$p binds from a piped KratosIdp"
+            }
+            (Get-Command $c).Parameters['ConfigPath'].Aliases | Should -Contain 'Path'
+        }
+    }
+
+    It '-Name is mandatory and binds by property name on <_>' -ForEach @('Set-KratosIdpProvider', 'Remove-KratosIdp', 'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri') {
+        $attr = (Get-Command $_).Parameters['Name'].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
+        $attr.Mandatory | Should -Contain $true
+        $attr.ValueFromPipelineByPropertyName | Should -Contain $true
+    }
+
+    It 'the secret parameters are SecureStrings and Add/Set have the same settings parameters' {
+        $settings = 'Provider', 'ClientId', 'ClientSecret', 'Credential', 'TenantId', 'IssuerUrl', 'AppleTeamId', 'ApplePrivateKeyId',
+            'ApplePrivateKey', 'ProviderId', 'Label', 'Scope', 'JsonnetMapper', 'MapperUrl', 'SubjectSource', 'ClaimsSource', 'Pkce', 'Wait', 'TimeoutSec'
+        foreach ($c in 'Add-KratosIdp', 'Set-KratosIdpProvider') {
+            $params = (Get-Command $c).Parameters
+            foreach ($p in $settings) { $params.Keys | Should -Contain $p -Because "$c has -$p" }
+            $params['ClientSecret'].ParameterType | Should -Be ([securestring])
+            $params['ApplePrivateKey'].ParameterType | Should -Be ([securestring])
+            $params['Credential'].ParameterType | Should -Be ([pscredential])
+            $params['Scope'].ParameterType | Should -Be ([string[]])
+            $params['TimeoutSec'].ParameterType | Should -Be ([int])
+        }
+        (Get-Command Add-KratosIdp).Parameters['Channel'] | Should -Not -BeNullOrEmpty
+        (Get-Command Remove-KratosIdp).Parameters['RemoveApplication'] | Should -Not -BeNullOrEmpty
+        (Get-Command Get-KratosRedirectUri).Parameters['ActionOnly'] | Should -Not -BeNullOrEmpty
+        (Get-Command Get-KratosRedirectUri).Parameters['PublicUrl'] | Should -Not -BeNullOrEmpty
+        (Get-Command Get-KratosPublicUrl).Parameters['PublicUrl'] | Should -Not -BeNullOrEmpty
+        foreach ($c in 'Set-KratosIdpProvider', 'Remove-KratosIdp', 'Enable-KratosIdp', 'Disable-KratosIdp') {
+            (Get-Command $c).Parameters['PassThru'] | Should -Not -BeNullOrEmpty -Because "$c has -PassThru"
+        }
+    }
+
+    It 'TimeoutSec defaults to 300' {
+        $add = [ExternalIdp.Commands.AddKratosIdpCommand]::new()
+        $add.TimeoutSec | Should -Be 300
+    }
+}
+
+Describe 'Help' {
+    It '<_> has a synopsis, a description and examples' -ForEach @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl') {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -BeLike "*$_*[<CommonParameters>]*" -Because 'the MAML help was found, not the auto-generated syntax'
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        ($help.Description.Text -join ' ') | Should -Not -BeNullOrEmpty
+        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        foreach ($ex in $help.Examples.Example) { $ex.Code | Should -Match $_ }
+    }
+
+    It '<_> describes every parameter' -ForEach @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl') {
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        foreach ($p in (Get-Command $_).Parameters.Keys | Where-Object { $common -notcontains $_ }) {
+            $ph = Get-Help $_ -Parameter $p
+            ($ph.Description.Text -join ' ') | Should -Not -BeNullOrEmpty -Because "-$p is documented"
+        }
+    }
+
+    It 'has an about topic' {
+        (Get-Help about_ExternalIdp | Out-String) | Should -Match 'KratosIdpNotFound'
+    }
+}
+
+Describe 'Format views' {
+    BeforeAll {
+        $cfg = New-KratosConfig
+        $null = Add-KratosIdp 'google-workspace-main' -ConfigPath $cfg -Provider google -ClientId c -ClientSecret $Secret
+    }
+
+    It 'the default KratosIdp view is a table of Name, Provider, ProviderId, Enabled, Status that fits 80 columns' {
+        $lines = (Get-KratosIdp -ConfigPath $cfg | Out-String -Width 200) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^Name\s+Provider\s+ProviderId\s+Enabled\s+Status\s*$'
+        foreach ($l in $lines) { $l.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        ($lines -join "`n") | Should -Match 'google-workspace-main'
+        ($lines -join "`n") | Should -Not -Match 'ClientId'
+    }
+
+    It 'the list view shows the other properties and abbreviates a base64 mapper' {
+        $text = Get-KratosIdp -ConfigPath $cfg -Name google-workspace-main | Format-List | Out-String -Width 200
+        foreach ($p in 'ClientId', 'HasClientSecret', 'Scope', 'Label', 'ConfigPath', 'RedirectUri', 'TargetType') {
+            $text | Should -Match "(?m)^$p\s+:"
+        }
+        $text | Should -Match 'base64://\.\.\. \(jsonnet'
+    }
+
+    It 'KratosRedirectUri and KratosPublicUrl have table views' {
+        (Get-KratosRedirectUri github -ConfigPath $cfg | Out-String -Width 200) | Should -Match '(?m)^Name\s+Source\s+RedirectUri'
+        (Get-KratosPublicUrl -ConfigPath $cfg | Out-String -Width 200) | Should -Match '(?m)^PublicUrl\s+Source'
+    }
+}
+
+Describe 'Tab completion' {
+    BeforeAll {
+        $cfg = New-KratosConfig
+    }
+
+    It '-Provider completes every Kratos kind for a config file' {
+        Get-Completions "Add-KratosIdp -ConfigPath '$cfg' -Provider goo" | Should -Contain 'google'
+        Get-Completions "Add-KratosIdp -ConfigPath '$cfg' -Provider sales" | Should -Contain 'salesforce'
+        Get-Completions "Set-KratosIdpProvider -ConfigPath '$cfg' -Provider micro" | Should -Contain 'microsoft'
+    }
+
+    It '-Provider completes only the kinds the integrator charm accepts without -ConfigPath' {
+        Get-Completions 'Add-KratosIdp -Provider micro' | Should -Contain 'microsoft'
+        Get-Completions 'Add-KratosIdp -Provider sales' | Should -Not -Contain 'salesforce'
+        Get-Completions 'Add-KratosIdp -Provider yan' | Should -Not -Contain 'yandex'
+    }
+
+    It '-TenantId offers common, organizations and consumers' {
+        $all = Get-Completions 'Add-KratosIdp -Provider microsoft -TenantId '
+        foreach ($t in 'common', 'organizations', 'consumers') { $all | Should -Contain $t }
+        Get-Completions 'Add-KratosIdp -TenantId con' | Should -Be @('consumers')
+    }
+
+    It '-Pkce, -ClaimsSource and -SubjectSource offer the values Kratos accepts' {
+        Get-Completions 'Add-KratosIdp -Pkce ' | Should -Be @('auto', 'never', 'force')
+        Get-Completions 'Add-KratosIdp -ClaimsSource ' | Should -Be @('id_token', 'userinfo')
+        Get-Completions 'Set-KratosIdpProvider -SubjectSource o' | Should -Be @('oid')
+    }
+
+    It '-Name completes the IdPs of the bound config file, also relative to the current location' {
+        Get-Completions "Remove-KratosIdp -ConfigPath '$cfg' -Name gi" | Should -Contain 'github'
+        Get-Completions "Get-KratosIdp -ConfigPath '$cfg' -Name " | Should -Contain 'github'
+        Push-Location (Split-Path $cfg)
+        try { Get-Completions 'Set-KratosIdpProvider -ConfigPath ./kratos.yml -Name g' | Should -Contain 'github' }
+        finally { Pop-Location }
+    }
+
+    It '-Name completes the integrators of a Juju model when juju answers in time' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1'))) {
+        Import-Module (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1') -Force
+        $model = New-FakeJujuModel -Idps 2
+        try {
+            $null = Get-KratosIdp   # the version check is done once per juju executable, outside the budget
+            # A loaded machine can push one answer past the 2-second budget: one retry each.
+            $c = Get-Completions 'Remove-KratosIdp -Name '
+            if ($c -notcontains 'github-idp') { $c = Get-Completions 'Remove-KratosIdp -Name ' }
+            $c | Should -Contain 'github-idp'
+            $c = Get-Completions 'Set-KratosIdpProvider -Name goo'
+            if ($c -notcontains 'google-idp') { $c = Get-Completions 'Set-KratosIdpProvider -Name goo' }
+            $c | Should -Contain 'google-idp'
+        }
+        finally { Remove-FakeJujuModel $model }
+    }
+
+    It '-Name completion gives up after about 2 seconds when juju hangs, and never blocks typing' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1'))) {
+        Import-Module (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1') -Force
+        $model = New-FakeJujuModel -Idps 2
+        try {
+            $null = Get-KratosIdp   # the version check is done once per juju executable, outside the budget
+            $env:FAKE_JUJU_HANG = 'status,export-bundle,config'
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $c = Get-Completions 'Remove-KratosIdp -Name '
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 6
+            $c | Should -Not -Contain 'github-idp'
+        }
+        finally { Remove-FakeJujuModel $model }
+    }
+
+    It '-Name completion gives nothing, quickly, for a file that does not exist' {
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        Get-Completions "Remove-KratosIdp -ConfigPath '$TestDrive/none.yml' -Name g" | Should -Not -Contain 'github'
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 5
+    }
+}
