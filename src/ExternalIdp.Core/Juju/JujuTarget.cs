@@ -821,7 +821,11 @@ namespace ExternalIdp.Core.Juju
             }
 
             // kratos 1.x: traefik's show-proxied-endpoints lists kratos's ingress URL.
-            var ingress = kratos.Relations.Where(kv => kv.Key.IndexOf("ingress", StringComparison.Ordinal) >= 0 && kv.Value.Count > 0).Select(kv => kv.Value[0]).FirstOrDefault();
+            // Its public ingress, never the admin one (admin-ingress goes to another traefik).
+            var ingress = kratos.Relations
+                .Where(kv => kv.Value.Count > 0 && kv.Key.IndexOf("ingress", StringComparison.Ordinal) >= 0 && kv.Key.IndexOf("admin", StringComparison.Ordinal) < 0)
+                .OrderBy(kv => kv.Key == "public-ingress" ? 0 : 1)
+                .Select(kv => kv.Value[0]).FirstOrDefault();
             if (ingress != null && status.Apps.TryGetValue(ingress, out var traefik))
             {
                 var version = cli.Version(host, Timeout(options));

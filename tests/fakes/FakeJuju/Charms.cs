@@ -56,6 +56,7 @@ public static class Charms
             new Endpoint("kratos-external-idp", "external_provider", "requirer"),
             new Endpoint("public-route", "traefik_route", "requirer", 1),
             new Endpoint("public-ingress", "ingress", "requirer", 1),
+            new Endpoint("admin-ingress", "ingress", "requirer", 1),
             new Endpoint("pg-database", "postgresql_client", "requirer", 1),
         },
         ["traefik-k8s"] = new[]

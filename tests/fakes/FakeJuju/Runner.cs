@@ -568,11 +568,13 @@ public sealed class Runner
         }
         else
         {
-            var eps = new JsonObject { [appName] = new JsonObject { ["url"] = $"{m.PublicScheme}://{m.PublicHost}" } };
+            // A traefik named *admin* stands for the internal one (admin APIs).
+            var host = appName.Contains("admin") ? "admin.iam.internal" : m.PublicHost;
+            var eps = new JsonObject { [appName] = new JsonObject { ["url"] = $"{m.PublicScheme}://{host}" } };
             foreach (var r in m.RelationsOf(appName).Where(r => r.Involves(appName, "ingress")))
             {
                 var (other, _) = r.Other(appName);
-                eps[other] = new JsonObject { ["url"] = $"https://{m.PublicHost}/{m.Name}-{other}" };
+                eps[other] = new JsonObject { ["url"] = $"https://{host}/{m.Name}-{other}" };
             }
             results["proxied-endpoints"] = eps.ToJsonString(Relaxed);
         }

@@ -42,6 +42,9 @@ public sealed class State
             case "kratos1":
                 m.Applications["kratos"] = new App { Charm = "kratos", Channel = "0.4/stable", Rev = 405, Trust = true };
                 m.Relations.Add(new Rel("kratos", "public-ingress", "traefik-public", "ingress", "ingress"));
+                // Kratos 1.x also has its admin API behind a second, internal traefik.
+                m.Applications["traefik-admin"] = new App { Charm = "traefik-k8s", Channel = "latest/stable", Rev = 203, Trust = true };
+                m.Relations.Add(new Rel("kratos", "admin-ingress", "traefik-admin", "ingress", "ingress"));
                 break;
             case "nokratos":
                 break;
