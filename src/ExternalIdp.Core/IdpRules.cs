@@ -184,30 +184,55 @@ namespace ExternalIdp.Core
         }
 
         /// <summary>
+        /// The settings the user gave, as (Kratos key, value) in the order Kratos's docs write them;
+        /// null where not given. The one place that maps parameters to Kratos keys.
+        /// </summary>
+        public static IEnumerable<KeyValuePair<string, object>> GivenFields(IdpSettings s)
+        {
+            KeyValuePair<string, object> F(string k, object v) => new KeyValuePair<string, object>(k, v);
+            yield return F(Fields.Id, s.ProviderId);
+            yield return F(Fields.Label, s.Label);
+            yield return F(Fields.ClientId, s.ClientId);
+            yield return F(Fields.ClientSecret, s.ClientSecret);
+            yield return F(Fields.IssuerUrl, s.IssuerUrl);
+            yield return F(Fields.MicrosoftTenant, s.TenantId);
+            yield return F(Fields.SubjectSource, s.SubjectSource);
+            yield return F(Fields.AppleTeamId, s.AppleTeamId);
+            yield return F(Fields.ApplePrivateKeyId, s.ApplePrivateKeyId);
+            yield return F(Fields.ApplePrivateKey, s.ApplePrivateKey);
+            yield return F(Fields.Scope, s.Scope);
+            yield return F(Fields.MapperUrl, MapperUrlOf(s));
+            yield return F(Fields.ClaimsSource, s.ClaimsSource);
+            yield return F(Fields.Pkce, s.Pkce);
+        }
+
+        private static bool IsEmptyValue(object v) => v is string str ? str.Length == 0 : v is string[] arr && arr.Length == 0;
+
+        /// <summary>
         /// A new entry from the user's settings, in the order Kratos's docs write them, with the
         /// module's defaults for label, scope and mapper. Keys the kind doesn't take are kept so
         /// that RequireComplete can name them.
         /// </summary>
         public static Dictionary<string, object> BuildEntry(ProviderKind kind, string providerId, IdpSettings s, bool applyDefaults = true)
         {
-            var e = new Dictionary<string, object>(StringComparer.Ordinal);
-            void Put(string k, object v) { if (v != null && !(v is string str && str.Length == 0)) e[k] = v; }
-            Put(Fields.Id, providerId);
-            Put(Fields.Provider, kind.Name);
-            Put(Fields.Label, s.Label ?? (applyDefaults ? kind.DisplayName : null));
-            Put(Fields.ClientId, s.ClientId);
-            Put(Fields.ClientSecret, s.ClientSecret);
-            Put(Fields.IssuerUrl, s.IssuerUrl);
-            Put(Fields.MicrosoftTenant, s.TenantId);
-            Put(Fields.SubjectSource, s.SubjectSource);
-            Put(Fields.AppleTeamId, s.AppleTeamId);
-            Put(Fields.ApplePrivateKeyId, s.ApplePrivateKeyId);
-            Put(Fields.ApplePrivateKey, s.ApplePrivateKey);
-            var scope = s.Scope ?? (applyDefaults ? kind.DefaultScope.ToArray() : null);
-            if (scope != null && scope.Length > 0) e[Fields.Scope] = scope;
-            Put(Fields.MapperUrl, MapperUrlOf(s) ?? (applyDefaults ? DefaultMapper.UrlFor(kind) : null));
-            Put(Fields.ClaimsSource, s.ClaimsSource);
-            Put(Fields.Pkce, s.Pkce);
+            var e = new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                [Fields.Id] = providerId,
+                [Fields.Provider] = kind.Name,
+            };
+            foreach (var kv in GivenFields(s))
+            {
+                var v = kv.Value;
+                if (kv.Key == Fields.Id) continue;
+                if (v == null && applyDefaults)
+                {
+                    if (kv.Key == Fields.Label) v = kind.DisplayName;
+                    else if (kv.Key == Fields.Scope) v = kind.DefaultScope.ToArray();
+                    else if (kv.Key == Fields.MapperUrl) v = DefaultMapper.UrlFor(kind);
+                }
+                if (v != null && !IsEmptyValue(v)) e[kv.Key] = v;
+            }
+            if (providerId == null) e.Remove(Fields.Id);
             return e;
         }
 
@@ -223,28 +248,9 @@ namespace ExternalIdp.Core
         public static Dictionary<string, object> Changes(IDictionary<string, object> existing, ProviderKind oldKind, ProviderKind newKind, IdpSettings s, out List<string> dropped)
         {
             var c = new Dictionary<string, object>(StringComparer.Ordinal);
-            void Put(string k, object v)
-            {
-                if (v == null) return;
-                if (v is string str && str.Length == 0) c[k] = null;
-                else if (v is string[] arr && arr.Length == 0) c[k] = null;
-                else c[k] = v;
-            }
             if (newKind != oldKind) c[Fields.Provider] = newKind.Name;
-            Put(Fields.Id, s.ProviderId);
-            Put(Fields.Label, s.Label);
-            Put(Fields.ClientId, s.ClientId);
-            Put(Fields.ClientSecret, s.ClientSecret);
-            Put(Fields.IssuerUrl, s.IssuerUrl);
-            Put(Fields.MicrosoftTenant, s.TenantId);
-            Put(Fields.SubjectSource, s.SubjectSource);
-            Put(Fields.AppleTeamId, s.AppleTeamId);
-            Put(Fields.ApplePrivateKeyId, s.ApplePrivateKeyId);
-            Put(Fields.ApplePrivateKey, s.ApplePrivateKey);
-            Put(Fields.Scope, s.Scope);
-            Put(Fields.MapperUrl, MapperUrlOf(s));
-            Put(Fields.ClaimsSource, s.ClaimsSource);
-            Put(Fields.Pkce, s.Pkce);
+            foreach (var kv in GivenFields(s))
+                if (kv.Value != null) c[kv.Key] = IsEmptyValue(kv.Value) ? null : kv.Value;
             dropped = new List<string>();
             if (newKind != oldKind)
             {

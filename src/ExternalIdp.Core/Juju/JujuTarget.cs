@@ -214,24 +214,15 @@ namespace ExternalIdp.Core.Juju
         /// <summary>Settings → integrator options (jsonnet source, space-separated scope, secrets as SecretValue).</summary>
         private static List<KeyValuePair<string, object>> ToOptions(ProviderKind kind, IdpSettings s, string jsonnet)
         {
-            var o = new List<KeyValuePair<string, object>>();
-            void Put(string k, object v)
+            var o = new List<KeyValuePair<string, object>> { new KeyValuePair<string, object>("provider", kind.Name) };
+            foreach (var kv in IdpRules.GivenFields(s))
             {
-                if (v == null || (v is string str && str.Length == 0) || (v is SecretValue sv && sv.IsEmpty)) return;
-                o.Add(new KeyValuePair<string, object>(k, v));
+                if (!OptionOf.TryGetValue(kv.Key, out var option)) continue; // refused earlier: the charm has no option for it
+                object v = kv.Key == Fields.Scope && kv.Value is string[] scope ? string.Join(" ", scope)
+                    : kv.Key == Fields.MapperUrl ? jsonnet : kv.Value;
+                if (v == null || (v is string str && str.Length == 0) || (v is SecretValue sv && sv.IsEmpty)) continue;
+                o.Add(new KeyValuePair<string, object>(option, v));
             }
-            Put("provider", kind.Name);
-            Put("client_id", s.ClientId);
-            Put("client_secret", s.ClientSecret);
-            Put("issuer_url", s.IssuerUrl);
-            Put("microsoft_tenant_id", s.TenantId);
-            Put("apple_team_id", s.AppleTeamId);
-            Put("apple_private_key_id", s.ApplePrivateKeyId);
-            Put("apple_private_key", s.ApplePrivateKey);
-            Put("provider_id", s.ProviderId);
-            Put("label", s.Label);
-            if (s.Scope != null && s.Scope.Length > 0) Put("scope", string.Join(" ", s.Scope));
-            Put("jsonnet_mapper", jsonnet);
             return o;
         }
 
