@@ -48,12 +48,25 @@ function Invoke-Build {
     $bin = Join-Path $Root "src/ExternalIdp/bin/$Configuration/netstandard2.0"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
-    foreach ($file in 'ExternalIdp.dll', 'ExternalIdp.Core.dll', 'YamlDotNet.dll', 'Newtonsoft.Json.dll', 'ExternalIdp.format.ps1xml') {
+    # The cmdlet assembly at the top; ExternalIdp.Core and its dependencies in dependencies/, where
+    # PowerShell's own resolution can't find them: the module initializer loads them from there
+    # (an isolated load context on PowerShell 7). Never list them in the manifest.
+    $dependenciesOut = Join-Path $ModuleOut 'dependencies'
+    New-Item -ItemType Directory -Path $dependenciesOut | Out-Null
+    $layout = [ordered]@{
+        'ExternalIdp.dll'           = $ModuleOut
+        'ExternalIdp.format.ps1xml' = $ModuleOut
+        'ExternalIdp.Core.dll'      = $dependenciesOut
+        'YamlDotNet.dll'            = $dependenciesOut
+        'Newtonsoft.Json.dll'       = $dependenciesOut
+    }
+    foreach ($file in $layout.Keys) {
         $source = Join-Path $bin $file
         if (-not (Test-Path $source)) { throw "The build did not produce $source." }
-        Copy-Item $source $ModuleOut
+        Copy-Item $source $layout[$file]
     }
     Copy-Item (Join-Path $Root 'ExternalIdp.psd1') $ModuleOut
+    if (Test-Path (Join-Path $Root 'LICENSE')) { Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut }
 
     Write-Step 'Generating help (en-US MAML)'
     $helpOut = Join-Path $ModuleOut 'en-US'

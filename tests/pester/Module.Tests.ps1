@@ -25,20 +25,51 @@ Describe 'Manifest and layout' {
         (Get-Module ExternalIdp).ExportedCommands.Keys | Sort-Object | Should -Be @($Cmdlets | Sort-Object)
     }
 
-    It 'ships its own assemblies and not System.Management.Automation' {
-        $files = (Get-ChildItem $ModulePath -File).Name
-        foreach ($f in 'ExternalIdp.dll', 'ExternalIdp.Core.dll', 'YamlDotNet.dll', 'Newtonsoft.Json.dll', 'ExternalIdp.format.ps1xml', 'ExternalIdp.psd1') {
-            $files | Should -Contain $f
+    It 'ships the cmdlet assembly at the top and its dependencies in dependencies/, not System.Management.Automation' {
+        $top = (Get-ChildItem $ModulePath -File).Name
+        foreach ($f in 'ExternalIdp.dll', 'ExternalIdp.format.ps1xml', 'ExternalIdp.psd1', 'LICENSE') {
+            $top | Should -Contain $f
         }
-        $files | Should -Not -Contain 'System.Management.Automation.dll'
+        # PowerShell's own resolution must not find these: the module initializer loads them (isolated on PowerShell 7).
+        foreach ($f in 'ExternalIdp.Core.dll', 'YamlDotNet.dll', 'Newtonsoft.Json.dll') {
+            $top | Should -Not -Contain $f
+            Test-Path (Join-Path $ModulePath "dependencies/$f") | Should -BeTrue -Because "$f is in dependencies/"
+        }
+        @(Get-ChildItem $ModulePath -Recurse -File -Filter 'System.Management.Automation*') | Should -HaveCount 0
         Test-Path (Join-Path $ModulePath 'en-US/ExternalIdp.dll-Help.xml') | Should -BeTrue
+        Test-Path (Join-Path $ModulePath 'en-US/about_ExternalIdp.help.txt') | Should -BeTrue
+    }
+
+    It 'does not name the isolated assemblies in the manifest (that would load them into the default context)' {
+        $data = Import-PowerShellDataFile (Join-Path $ModulePath 'ExternalIdp.psd1')
+        foreach ($key in 'NestedModules', 'RequiredAssemblies', 'ScriptsToProcess', 'TypesToProcess') {
+            $data.ContainsKey($key) | Should -BeFalse -Because "the manifest has no $key"
+        }
+        ($data | ConvertTo-Json -Depth 5) | Should -Not -Match 'YamlDotNet|Newtonsoft|ExternalIdp\.Core|dependencies'
     }
 
     It 'targets netstandard2.0 so that Windows PowerShell 5.1 can load it' {
-        foreach ($dll in 'ExternalIdp.dll', 'ExternalIdp.Core.dll') {
+        foreach ($dll in 'ExternalIdp.dll', 'dependencies/ExternalIdp.Core.dll') {
             $asm = [Reflection.Assembly]::LoadFile((Join-Path $ModulePath $dll))
             $tfm = $asm.GetCustomAttributes([System.Runtime.Versioning.TargetFrameworkAttribute], $false)[0].FrameworkName
             $tfm | Should -Be '.NETStandard,Version=v2.0'
+        }
+    }
+
+    It 'loads ExternalIdp.Core from dependencies/ into a load context of its own' {
+        $core = (Get-Command Get-KratosIdp).OutputType[0].Type.Assembly
+        $core.GetName().Name | Should -Be 'ExternalIdp.Core'
+        $core.Location | Should -Be (Join-Path $ModulePath 'dependencies/ExternalIdp.Core.dll')
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($core)
+        $context | Should -Not -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+        $context.GetType().FullName | Should -Be 'ExternalIdp.Commands.IsolatedLoadContext'
+    }
+
+    It 'no public type of the cmdlet assembly needs ExternalIdp.Core to load (PowerShell loads them before the initializer runs)' {
+        $cmdlets = [ExternalIdp.Commands.KratosCmdletBase].Assembly
+        foreach ($t in $cmdlets.GetExportedTypes()) {
+            $related = @($t.BaseType) + $t.GetInterfaces() | Where-Object { $_ }
+            foreach ($r in $related) { $r.Assembly.GetName().Name | Should -Not -Be 'ExternalIdp.Core' -Because "$($t.FullName) derives from or implements $($r.FullName)" }
         }
     }
 }
