@@ -167,7 +167,7 @@ Describe 'Help' {
         $help.Synopsis | Should -Not -BeLike "*$_*[<CommonParameters>]*" -Because 'the MAML help was found, not the auto-generated syntax'
         $help.Synopsis | Should -Not -BeNullOrEmpty
         ($help.Description.Text -join ' ') | Should -Not -BeNullOrEmpty
-        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2 -Because 'every cmdlet has at least two real examples'
         foreach ($ex in $help.Examples.Example) { $ex.Code | Should -Match $_ }
     }
 
@@ -180,8 +180,50 @@ Describe 'Help' {
         }
     }
 
-    It 'has an about topic' {
-        (Get-Help about_ExternalIdp | Out-String) | Should -Match 'KratosIdpNotFound'
+    It 'has an about topic that explains targets, secrets, error ids and runbook use' {
+        $about = Get-Help about_ExternalIdp | Out-String
+        foreach ($section in 'TARGETS', 'SECRETS', 'ERROR IDS', 'RUNBOOKS AND AUTOMATION', 'DEPENDENCIES') {
+            $about | Should -Match "(?m)^$section\s*$" -Because "about_ExternalIdp has a $section section"
+        }
+        foreach ($word in '-ConfigPath', '-ConfigRoot', '-Model', 'SecureString', 'PSCredential', 'Get-AutomationPSCredential', 'ConfirmPreference', 'NonInteractive') {
+            $about | Should -Match ([regex]::Escape($word))
+        }
+        $ids = [ExternalIdp.Core.ErrorIds].GetFields() | Where-Object IsLiteral | ForEach-Object { $_.GetRawConstantValue() }
+        $ids = @($ids) + [ExternalIdp.Commands.KratosCmdletBase]::UnexpectedErrorId + [ExternalIdp.Commands.KratosCmdletBase]::ConfirmationUnavailableErrorId
+        foreach ($id in $ids) { $about | Should -Match "\b$id\b" -Because "about_ExternalIdp lists $id" }
+        foreach ($line in Get-Content (Join-Path $ModulePath 'en-US/about_ExternalIdp.help.txt')) { $line.Length | Should -BeLessOrEqual 80 }
+    }
+
+    It 'the help generator fails the build when a parameter has no description or a cmdlet has fewer than two examples' {
+        $source = Get-Content -Raw (Join-Path $RepoRoot 'help/ExternalIdp.help.psd1')
+        $broken = $source -replace "(?m)^\s*Channel\s*=\s*'[^']*'\s*$", ''
+        $broken | Should -Not -Be $source -Because 'the Channel description was taken out'
+        # Leave Get-KratosPublicUrl with one example: drop the Juju one.
+        $broken2 = $broken -replace "(?s)@\{\s*Title\s*=\s*'The public URL of kratos in a Juju model'.*?\}", ''
+        $broken2 | Should -Not -Be $broken
+        $path = Join-Path $TestDrive 'broken.help.psd1'
+        Set-Content -LiteralPath $path -Value $broken2
+        $out = Join-Path $TestDrive 'broken-Help.xml'
+        $script = "& '$((Join-Path $RepoRoot 'build/New-ExternalIdpHelp.ps1').Replace("'", "''"))' -ModulePath '$($ModulePath.Replace("'", "''"))' -SourcePath '$($path.Replace("'", "''"))' -OutFile '$($out.Replace("'", "''"))'; exit `$LASTEXITCODE"
+        $r = Invoke-ChildPwsh $script
+        $r.ExitCode | Should -Be 1 -Because $r.Output
+        $r.Output | Should -Match 'Add-KratosIdp -Channel has no description'
+        $r.Output | Should -Match 'Get-KratosPublicUrl has fewer than two examples'
+        Test-Path $out | Should -BeFalse -Because 'no half-made help is left behind'
+    }
+
+    It 'the MAML help names each cmdlet''s examples and no parameter the cmdlet lacks' {
+        [xml] $maml = Get-Content -Raw (Join-Path $ModulePath 'en-US/ExternalIdp.dll-Help.xml')
+        $ns = @{ command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'; maml = 'http://schemas.microsoft.com/maml/2004/10' }
+        $commands = Select-Xml -Xml $maml -XPath '//command:command' -Namespace $ns
+        @($commands).Count | Should -Be $Cmdlets.Count
+        foreach ($c in $commands) {
+            $name = (Select-Xml -Xml $c.Node -XPath './command:details/command:name' -Namespace $ns).Node.InnerText
+            $documented = @((Select-Xml -Xml $c.Node -XPath './command:parameters/command:parameter/maml:name' -Namespace $ns).Node.InnerText)
+            $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+            $actual = @((Get-Command $name).Parameters.Keys | Where-Object { $common -notcontains $_ })
+            @($documented | Sort-Object) | Should -Be @($actual | Sort-Object) -Because "the help of $name documents exactly its parameters"
+        }
     }
 }
 
