@@ -88,7 +88,12 @@ namespace ExternalIdp.Commands
             var accelerators = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
             var add = accelerators?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(Type) }, null);
             if (add == null) return; // a PowerShell without the table: the cmdlets work, type literals don't
-            foreach (var type in ScriptVisibleTypes()) add.Invoke(null, new object[] { type.FullName, type });
+            foreach (var type in ScriptVisibleTypes())
+            {
+                // Never fail the import over a name: without it the cmdlets still work, only the type literal doesn't.
+                try { add.Invoke(null, new object[] { type.FullName, type }); }
+                catch (TargetInvocationException) { }
+            }
         }
 
         // Separate, non-inlined methods: on .NET Framework the AssemblyLoadContext code is never

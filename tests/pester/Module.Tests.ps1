@@ -56,6 +56,17 @@ Describe 'Manifest and layout' {
         }
     }
 
+    It 'references nothing beyond netstandard, PowerShell 5.1''s API and its own dependencies' {
+        $refs = { param($p) @([Reflection.Assembly]::LoadFile($p).GetReferencedAssemblies().Name) }
+        $cmdletRefs = & $refs (Join-Path $ModulePath 'ExternalIdp.dll')
+        # System.Runtime.Loader: compile-time only, used on PowerShell 7 alone (the isolated load context).
+        @($cmdletRefs | Sort-Object) | Should -Be @('ExternalIdp.Core', 'netstandard', 'System.Management.Automation', 'System.Runtime.Loader')
+        $coreRefs = & $refs (Join-Path $ModulePath 'dependencies/ExternalIdp.Core.dll')
+        @($coreRefs | Sort-Object) | Should -Be @('netstandard', 'Newtonsoft.Json', 'YamlDotNet')
+        $sma = [Reflection.Assembly]::LoadFile((Join-Path $ModulePath 'ExternalIdp.dll')).GetReferencedAssemblies() | Where-Object Name -eq 'System.Management.Automation'
+        $sma.Version.Major | Should -Be 3 -Because 'PowerShellStandard.Library 5.1 references System.Management.Automation 3.0.0.0, which Windows PowerShell 5.1 satisfies'
+    }
+
     It 'loads ExternalIdp.Core from dependencies/ into a load context of its own' {
         $core = (Get-Command Get-KratosIdp).OutputType[0].Type.Assembly
         $core.GetName().Name | Should -Be 'ExternalIdp.Core'
