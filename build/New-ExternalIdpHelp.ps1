@@ -90,7 +90,7 @@ function Write-Parameter([System.Xml.XmlWriter] $W, [string] $Command, $Paramete
     $W.WriteStartElement('dev', 'type', $nsDev)
     $W.WriteElementString('maml', 'name', $nsMaml, $Parameter.ParameterType.FullName)
     $W.WriteEndElement()
-    $default = switch ($Parameter.Name) { 'TimeoutSec' { '300' } default { if ($isSwitch) { 'False' } else { 'None' } } }
+    $default = switch ($Parameter.Name) { 'TimeoutSec' { '300' } 'KratosApplication' { 'kratos' } default { if ($isSwitch) { 'False' } else { 'None' } } }
     $W.WriteElementString('dev', 'defaultValue', $nsDev, $default)
     $W.WriteEndElement()
 }

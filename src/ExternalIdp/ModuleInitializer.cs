@@ -107,7 +107,8 @@ namespace ExternalIdp.Commands
             AppDomain.CurrentDomain.AssemblyResolve += (sender, args) => ResolveDesktop(folder, args);
         }
 
-        private static Assembly ResolveDesktop(string folder, ResolveEventArgs args)
+        /// <summary>The AssemblyResolve answer on .NET Framework (internal for tests: it is exercised directly on .NET too).</summary>
+        internal static Assembly ResolveDesktop(string folder, ResolveEventArgs args)
         {
             AssemblyName requested;
             try { requested = new AssemblyName(args.Name); }

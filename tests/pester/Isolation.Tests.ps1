@@ -143,4 +143,32 @@ try { Get-KratosIdp nothing-here -ConfigPath $(Quote $cfg) -ErrorAction Stop } c
         $results[0] | Should -Be $results[1]
         $results[0] | Should -Be ([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Get-KratosIdp).OutputType[0].Type.Assembly).GetHashCode())
     }
+
+    It 'the Windows PowerShell 5.1 resolver answers only for its own assemblies and versions (exercised directly)' {
+        # .NET Framework can't be run here: call its AssemblyResolve answer in a child pwsh instead.
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module $(Quote $Manifest)
+`$loader = [ExternalIdp.Commands.KratosCmdletBase].Assembly.GetType('ExternalIdp.Commands.DependencyLoader')
+`$resolve = `$loader.GetMethod('ResolveDesktop', [Reflection.BindingFlags] 'Static, NonPublic')
+`$folder = Join-Path $(Quote $ModulePath) 'dependencies'
+foreach (`$name in 'YamlDotNet, Version=16.0.0.0, Culture=neutral, PublicKeyToken=ec19458f3c15af5e',
+                  'YamlDotNet, Version=11.0.0.0, Culture=neutral, PublicKeyToken=ec19458f3c15af5e',
+                  'Newtonsoft.Json, Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed',
+                  'ExternalIdp.Core, Version=0.1.0.0, Culture=neutral, PublicKeyToken=null',
+                  'Some.Other.Library, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null') {
+    `$a = `$resolve.Invoke(`$null, [object[]] @([string] `$folder, [ResolveEventArgs]::new([string] `$name)))
+    "`$((`$name -split ',')[0]) `$((`$name -split '=')[1].Split(',')[0]) -> `$(if (`$a) { "`$(`$a.GetName().Version) `$(`$a.Location)" } else { 'none' })"
+}
+"@
+        $r = Invoke-ChildPwsh $script
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        $dependencies = [regex]::Escape((Join-Path $ModulePath 'dependencies'))
+        $r.Output | Should -Match "YamlDotNet 16\.0\.0\.0 -> 16\.0\.0\.0 $dependencies"
+        $r.Output | Should -Match 'YamlDotNet 11\.0\.0\.0 -> none' -Because 'another version of a strong-named assembly is left to whoever asked for it'
+        # An assembly of the same identity that the process already holds (PowerShell 7's own Newtonsoft.Json here) is that one.
+        $r.Output | Should -Match 'Newtonsoft\.Json 13\.0\.0\.0 -> 13\.0\.0\.0 \S+Newtonsoft\.Json\.dll'
+        $r.Output | Should -Match "ExternalIdp\.Core 0\.1\.0\.0 -> 0\.1\.0\.0 $dependencies"
+        $r.Output | Should -Match 'Some\.Other\.Library 1\.0\.0\.0 -> none'
+    }
 }
