@@ -35,6 +35,16 @@ Describe 'Format views' {
         $lines.Count | Should -Be ($Idps.Count + 2) -Because 'one line per IdP under the header and its rule'
     }
 
+    It 'every output type has a table view (the default) and a list view' {
+        foreach ($type in 'ExternalIdp.KratosIdp', 'ExternalIdp.KratosRedirectUri', 'ExternalIdp.KratosPublicUrl') {
+            $controls = @((Get-FormatData -TypeName $type).FormatViewDefinition | ForEach-Object { $_.Control.GetType().Name })
+            $controls[0] | Should -Be 'TableControl' -Because "the first view of $type, the default, is a table"
+            $controls | Should -Contain 'ListControl'
+        }
+        ($Uris[0] | Format-List | Out-String -Width 200) | Should -Match '(?m)^RedirectUri\s+: https://auth\.example\.com/self-service/methods/oidc/callback/'
+        ($Url | Format-List | Out-String -Width 200) | Should -Match '(?m)^PublicUrl\s+: https://auth\.example\.com'
+    }
+
     It 'no view of any output type shows a secret' {
         $views = foreach ($o in @($Idps) + @($Uris) + @($Url)) {
             $o | Out-String -Width 300
