@@ -1,3 +1,6 @@
+# ExternalIdp.Core, YamlDotNet and Newtonsoft.Json live in dependencies/ and are loaded by the module
+# initializer (an isolated load context on PowerShell 7). Never list them in NestedModules or
+# RequiredAssemblies: PowerShell would load them into the default context and undo the isolation.
 @{
     RootModule           = 'ExternalIdp.dll'
     ModuleVersion        = '0.1.0'
@@ -25,10 +28,9 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('Kratos', 'Ory', 'OIDC', 'OAuth2', 'IdentityProvider', 'SSO', 'Juju', 'IdentityPlatform', 'AzureAD', 'Entra', 'Windows', 'Linux', 'MacOS', 'PSEdition_Desktop', 'PSEdition_Core')
-            # No public repository or license has been published yet; set these when they are:
-            # ProjectUri = 'https://<repository URL>'
-            # LicenseUri = 'https://<repository URL>/blob/main/LICENSE'
+            Tags         = @('Kratos', 'Ory', 'OIDC', 'OAuth2', 'IdentityProvider', 'SSO', 'Juju', 'IdentityPlatform', 'AzureAD', 'Entra', 'Windows', 'Linux', 'MacOS', 'PSEdition_Desktop', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/externalidp/ExternalIdp'
+            LicenseUri   = 'https://github.com/externalidp/ExternalIdp/blob/main/LICENSE'
         }
     }
 }

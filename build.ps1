@@ -8,6 +8,9 @@
     Test   Build, then the xunit suites (trx into out/test-results), then the Pester suites in
            a child PowerShell (NUnit XML into out/test-results); prints one final line
            "N passed, N failed" and exits non-zero when anything failed or a suite could not run.
+    Package  Build, then out/ExternalIdp.zip (for Azure Automation: zip, root folder and manifest all
+           named ExternalIdp) and out/ExternalIdp.<version>.nupkg (for a PowerShell repository),
+           by build/New-ExternalIdpPackage.ps1.
     Clean  removes out/ and every bin/ and obj/ folder.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test
@@ -15,7 +18,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -48,12 +51,25 @@ function Invoke-Build {
     $bin = Join-Path $Root "src/ExternalIdp/bin/$Configuration/netstandard2.0"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
-    foreach ($file in 'ExternalIdp.dll', 'ExternalIdp.Core.dll', 'YamlDotNet.dll', 'Newtonsoft.Json.dll', 'ExternalIdp.format.ps1xml') {
+    # The cmdlet assembly at the top; ExternalIdp.Core and its dependencies in dependencies/, where
+    # PowerShell's own resolution can't find them: the module initializer loads them from there
+    # (an isolated load context on PowerShell 7). Never list them in the manifest.
+    $dependenciesOut = Join-Path $ModuleOut 'dependencies'
+    New-Item -ItemType Directory -Path $dependenciesOut | Out-Null
+    $layout = [ordered]@{
+        'ExternalIdp.dll'           = $ModuleOut
+        'ExternalIdp.format.ps1xml' = $ModuleOut
+        'ExternalIdp.Core.dll'      = $dependenciesOut
+        'YamlDotNet.dll'            = $dependenciesOut
+        'Newtonsoft.Json.dll'       = $dependenciesOut
+    }
+    foreach ($file in $layout.Keys) {
         $source = Join-Path $bin $file
         if (-not (Test-Path $source)) { throw "The build did not produce $source." }
-        Copy-Item $source $ModuleOut
+        Copy-Item $source $layout[$file]
     }
     Copy-Item (Join-Path $Root 'ExternalIdp.psd1') $ModuleOut
+    if (Test-Path (Join-Path $Root 'LICENSE')) { Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut }
 
     Write-Step 'Generating help (en-US MAML)'
     $helpOut = Join-Path $ModuleOut 'en-US'
@@ -189,6 +205,15 @@ function Invoke-Test {
     exit 0
 }
 
+function Invoke-Package {
+    Invoke-Build
+    Write-Step 'Packing out/ExternalIdp.zip and the .nupkg'
+    $packer = Join-Path $Root 'build/New-ExternalIdpPackage.ps1'
+    # A child process, like the help generator: Test-ModuleManifest must not load the module here.
+    & dotnet pwsh -NoProfile -NonInteractive -File $packer -ModulePath $ModuleOut -OutputPath $Out | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "Packing failed (exit code $LASTEXITCODE)." }
+}
+
 function Invoke-Clean {
     Write-Step 'Removing out/, bin/ and obj/'
     if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
@@ -203,6 +228,7 @@ try {
     switch ($Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Package' { Invoke-Package }
         'Clean' { Invoke-Clean }
     }
 }

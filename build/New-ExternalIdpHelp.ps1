@@ -3,8 +3,8 @@
     Generates the MAML help of the ExternalIdp cmdlets from help/ExternalIdp.help.psd1 and the
     built cmdlets' own metadata (parameter sets, types, positions, pipeline input, aliases).
 .DESCRIPTION
-    Fails when a cmdlet, or one of its parameters, has no description in the source, so the help
-    can't silently fall behind the code. Run by build.ps1 in a child PowerShell.
+    Fails when a cmdlet, or one of its parameters, has no description in the source, or a cmdlet has
+    fewer than two examples, so the help can't silently fall behind the code. Run by build.ps1 in a child PowerShell.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -90,7 +90,7 @@ function Write-Parameter([System.Xml.XmlWriter] $W, [string] $Command, $Paramete
     $W.WriteStartElement('dev', 'type', $nsDev)
     $W.WriteElementString('maml', 'name', $nsMaml, $Parameter.ParameterType.FullName)
     $W.WriteEndElement()
-    $default = switch ($Parameter.Name) { 'TimeoutSec' { '300' } default { if ($isSwitch) { 'False' } else { 'None' } } }
+    $default = switch ($Parameter.Name) { 'TimeoutSec' { '300' } 'KratosApplication' { 'kratos' } default { if ($isSwitch) { 'False' } else { 'None' } } }
     $W.WriteElementString('dev', 'defaultValue', $nsDev, $default)
     $W.WriteEndElement()
 }
@@ -111,6 +111,11 @@ try {
         if (-not $doc) { $problems.Add("$name has no entry in $SourcePath."); continue }
         foreach ($key in 'Synopsis', 'Description', 'Examples') {
             if (-not $doc[$key]) { $problems.Add("$name has no $key in $SourcePath.") }
+        }
+        if (@($doc.Examples).Count -lt 2) { $problems.Add("$name has fewer than two examples in $SourcePath.") }
+        foreach ($ex in @($doc.Examples)) {
+            if (-not $ex.Title -or -not $ex.Code) { $problems.Add("$name has an example without Title or Code in $SourcePath.") }
+            elseif ($ex.Code -notmatch [regex]::Escape($name)) { $problems.Add("$name example '$($ex.Title)' does not use $name.") }
         }
         $verb, $noun = $name -split '-', 2
 

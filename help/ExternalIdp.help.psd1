@@ -176,7 +176,12 @@ Get-KratosIdp -ConfigPath ./kratos.yml | Where-Object Status -eq Invalid | Remov
                 @{
                     Title   = 'Enable an integrator'
                     Code    = 'Enable-KratosIdp github-idp -Model iam -PassThru'
-                    Remarks = ''
+                    Remarks = 'Sets enabled=true on the github-idp application and returns the IdP with its new state.'
+                }
+                @{
+                    Title   = 'Switch every disabled integrator of a model back on, in a runbook'
+                    Code    = 'Get-KratosIdp -Model iam | Where-Object { -not $_.Enabled } | Enable-KratosIdp -PassThru | Select-Object Name, Enabled, Status'
+                    Remarks = 'The piped objects bring their name, model and kratos application. Enable-KratosIdp never prompts at the default $ConfirmPreference, so this runs unattended.'
                 }
             )
         }
@@ -192,9 +197,15 @@ Get-KratosIdp -ConfigPath ./kratos.yml | Where-Object Status -eq Invalid | Remov
             }
             Examples    = @(
                 @{
+                    Title   = 'Disable one integrator'
+                    Code    = 'Disable-KratosIdp github-idp -Model iam'
+                    Remarks = 'kratos drops the GitHub login button; the application and its settings stay, so Enable-KratosIdp github-idp -Model iam brings it back.'
+                }
+                @{
                     Title   = 'Disable every integrator of a model for maintenance'
-                    Code    = 'Get-KratosIdp -Model iam | Disable-KratosIdp -WhatIf'
-                    Remarks = ''
+                    Code    = 'Get-KratosIdp -Model iam | Disable-KratosIdp -WhatIf
+Get-KratosIdp -Model iam | Disable-KratosIdp -PassThru'
+                    Remarks = 'The first line shows what would change; the second does it and returns the disabled IdPs.'
                 }
             )
         }

@@ -41,7 +41,7 @@ namespace ExternalIdp.Commands
             var target = OpenTarget();
             var options = BuildOptions();
             options.Channel = NullIfEmpty(Channel);
-            var idp = Invoke(() => target.Add(NullIfEmpty(Name), settings, options, this), Name ?? settings.ProviderId);
+            var idp = Invoke(() => target.Add(NullIfEmpty(Name), settings, options, CoreHost), Name ?? settings.ProviderId);
             if (idp == null) return;
             target.Stamp(idp);
             WriteObject(idp);
@@ -61,7 +61,7 @@ namespace ExternalIdp.Commands
         protected override void ProcessRecord()
         {
             var target = OpenTarget();
-            var all = Invoke(() => target.GetIdps(this), ConfigPath ?? Model);
+            var all = Invoke(() => target.GetIdps(CoreHost), ConfigPath ?? Model);
             if (all == null) return;
             var names = Name == null || Name.Length == 0 ? new[] { "*" } : Name;
             var emitted = new HashSet<KratosIdp>();
@@ -126,7 +126,7 @@ namespace ExternalIdp.Commands
             if (!Invoke(() => { changes = BuildSettings(); }, Name)) return;
             if (!RefuseJujuOnly("Wait", "TimeoutSec")) return;
             var target = OpenTarget();
-            var idp = Invoke(() => target.Set(Name, changes, BuildOptions(), this), Name);
+            var idp = Invoke(() => target.Set(Name, changes, BuildOptions(), CoreHost), Name);
             if (idp == null || !PassThru) return;
             target.Stamp(idp);
             WriteObject(idp);
@@ -156,11 +156,11 @@ namespace ExternalIdp.Commands
             var target = OpenTarget();
             var options = new OperationOptions { RemoveApplication = RemoveApplication.IsPresent };
             IReadOnlyList<KratosIdp> before = null;
-            if (PassThru && !Invoke(() => { before = target.GetIdps(this); }, ConfigPath ?? Model)) return;
+            if (PassThru && !Invoke(() => { before = target.GetIdps(CoreHost); }, ConfigPath ?? Model)) return;
             foreach (var n in Name)
             {
                 bool removed = false;
-                if (!Invoke(() => { removed = target.Remove(n, options, this); }, n) || !removed) continue;
+                if (!Invoke(() => { removed = target.Remove(n, options, CoreHost); }, n) || !removed) continue;
                 if (!PassThru) continue;
                 var old = before?.FirstOrDefault(i => string.Equals(i.Name, n, StringComparison.Ordinal));
                 if (old == null) continue;
@@ -186,7 +186,7 @@ namespace ExternalIdp.Commands
             var target = OpenTarget();
             foreach (var n in Name)
             {
-                var idp = Invoke(() => target.SetEnabled(n, Enable, new OperationOptions(), this), n);
+                var idp = Invoke(() => target.SetEnabled(n, Enable, new OperationOptions(), CoreHost), n);
                 if (idp == null || !PassThru) continue;
                 target.Stamp(idp);
                 WriteObject(idp);
@@ -234,7 +234,7 @@ namespace ExternalIdp.Commands
             var options = new OperationOptions { PublicUrl = NullIfEmpty(PublicUrl), ActionOnly = ActionOnly.IsPresent };
             foreach (var n in Name)
             {
-                var uri = Invoke(() => target.GetRedirectUri(n, options, this), n);
+                var uri = Invoke(() => target.GetRedirectUri(n, options, CoreHost), n);
                 if (uri != null) WriteObject(uri);
             }
         }
@@ -252,7 +252,7 @@ namespace ExternalIdp.Commands
         protected override void ProcessRecord()
         {
             var target = OpenTarget();
-            var url = Invoke(() => target.GetPublicUrl(new OperationOptions { PublicUrl = NullIfEmpty(PublicUrl) }, this), ConfigPath ?? Model);
+            var url = Invoke(() => target.GetPublicUrl(new OperationOptions { PublicUrl = NullIfEmpty(PublicUrl) }, CoreHost), ConfigPath ?? Model);
             if (url != null) WriteObject(url);
         }
     }

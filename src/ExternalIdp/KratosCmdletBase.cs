@@ -12,7 +12,13 @@ namespace ExternalIdp.Commands
     /// through (PowerShell streams, ShouldProcess, Ctrl+C), and the translation of core errors
     /// into ErrorRecords. Holds no static mutable state: each invocation has its own.
     /// </summary>
-    public abstract class KratosCmdletBase : PSCmdlet, ICoreHost, IDisposable
+    /// <remarks>
+    /// No public type of this assembly derives from, or implements, a type of ExternalIdp.Core:
+    /// PowerShell loads every public type before the module initializer has hooked up the isolated
+    /// load context that ExternalIdp.Core comes from (see ModuleInitializer). The ICoreHost is
+    /// therefore a private adapter (<see cref="CoreHost"/>), not the cmdlet itself.
+    /// </remarks>
+    public abstract class KratosCmdletBase : PSCmdlet, IDisposable
     {
         /// <summary>Error id for a failure the core did not anticipate (a bug or an environment problem).</summary>
         public const string UnexpectedErrorId = "KratosIdpUnexpectedError";
@@ -58,6 +64,10 @@ namespace ExternalIdp.Commands
         private readonly List<string> _secrets = new List<string>();
         private int _pipelineThread = -1;
         private int _progressId = -1;
+        private object _coreHost;
+
+        /// <summary>The ICoreHost of this invocation, passed to the core (streams, ShouldProcess, Ctrl+C).</summary>
+        internal ICoreHost CoreHost => (ICoreHost)(_coreHost ?? (_coreHost = new HostAdapter(this)));
 
         /// <summary>A Kratos config file (kratos.yml / .json, or a Helm values.yaml with -ConfigRoot). Without it, the Juju model is the target.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -260,25 +270,25 @@ namespace ExternalIdp.Commands
             else _deferred.Enqueue(a);
         }
 
-        void ICoreHost.WriteVerbose(string message)
+        private void CoreWriteVerbose(string message)
         {
             var m = Scrub(message);
             Emit(() => WriteVerbose(m));
         }
 
-        void ICoreHost.WriteDebug(string message)
+        private void CoreWriteDebug(string message)
         {
             var m = Scrub(message);
             Emit(() => WriteDebug(m));
         }
 
-        void ICoreHost.WriteWarning(string message)
+        private void CoreWriteWarning(string message)
         {
             var m = Scrub(message);
             Emit(() => WriteWarning(m));
         }
 
-        void ICoreHost.WriteProgress(string activity, string status, int percent, bool completed)
+        private void CoreWriteProgress(string activity, string status, int percent, bool completed)
         {
             var a = Scrub(string.IsNullOrEmpty(activity) ? MyInvocation.MyCommand.Name : activity);
             var s = Scrub(string.IsNullOrEmpty(status) ? "Working" : status);
@@ -294,7 +304,7 @@ namespace ExternalIdp.Commands
             });
         }
 
-        bool ICoreHost.ShouldProcess(string target, string action)
+        private bool CoreShouldProcess(string target, string action)
         {
             Flush();
             try
@@ -310,6 +320,17 @@ namespace ExternalIdp.Commands
             }
         }
 
-        CancellationToken ICoreHost.Cancellation => _cancel.Token;
+        /// <summary>What the core sees of the cmdlet: a private type, so loading the cmdlet types never needs ExternalIdp.Core.</summary>
+        private sealed class HostAdapter : ICoreHost
+        {
+            private readonly KratosCmdletBase _cmdlet;
+            public HostAdapter(KratosCmdletBase cmdlet) { _cmdlet = cmdlet; }
+            public void WriteVerbose(string message) => _cmdlet.CoreWriteVerbose(message);
+            public void WriteDebug(string message) => _cmdlet.CoreWriteDebug(message);
+            public void WriteWarning(string message) => _cmdlet.CoreWriteWarning(message);
+            public void WriteProgress(string activity, string status, int percent, bool completed) => _cmdlet.CoreWriteProgress(activity, status, percent, completed);
+            public bool ShouldProcess(string target, string action) => _cmdlet.CoreShouldProcess(target, action);
+            public CancellationToken Cancellation => _cmdlet._cancel.Token;
+        }
     }
 }

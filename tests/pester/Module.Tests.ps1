@@ -25,20 +25,62 @@ Describe 'Manifest and layout' {
         (Get-Module ExternalIdp).ExportedCommands.Keys | Sort-Object | Should -Be @($Cmdlets | Sort-Object)
     }
 
-    It 'ships its own assemblies and not System.Management.Automation' {
-        $files = (Get-ChildItem $ModulePath -File).Name
-        foreach ($f in 'ExternalIdp.dll', 'ExternalIdp.Core.dll', 'YamlDotNet.dll', 'Newtonsoft.Json.dll', 'ExternalIdp.format.ps1xml', 'ExternalIdp.psd1') {
-            $files | Should -Contain $f
+    It 'ships the cmdlet assembly at the top and its dependencies in dependencies/, not System.Management.Automation' {
+        $top = (Get-ChildItem $ModulePath -File).Name
+        foreach ($f in 'ExternalIdp.dll', 'ExternalIdp.format.ps1xml', 'ExternalIdp.psd1', 'LICENSE') {
+            $top | Should -Contain $f
         }
-        $files | Should -Not -Contain 'System.Management.Automation.dll'
+        # PowerShell's own resolution must not find these: the module initializer loads them (isolated on PowerShell 7).
+        foreach ($f in 'ExternalIdp.Core.dll', 'YamlDotNet.dll', 'Newtonsoft.Json.dll') {
+            $top | Should -Not -Contain $f
+            Test-Path (Join-Path $ModulePath "dependencies/$f") | Should -BeTrue -Because "$f is in dependencies/"
+        }
+        @(Get-ChildItem $ModulePath -Recurse -File -Filter 'System.Management.Automation*') | Should -HaveCount 0
         Test-Path (Join-Path $ModulePath 'en-US/ExternalIdp.dll-Help.xml') | Should -BeTrue
+        Test-Path (Join-Path $ModulePath 'en-US/about_ExternalIdp.help.txt') | Should -BeTrue
+    }
+
+    It 'does not name the isolated assemblies in the manifest (that would load them into the default context)' {
+        $data = Import-PowerShellDataFile (Join-Path $ModulePath 'ExternalIdp.psd1')
+        foreach ($key in 'NestedModules', 'RequiredAssemblies', 'ScriptsToProcess', 'TypesToProcess') {
+            $data.ContainsKey($key) | Should -BeFalse -Because "the manifest has no $key"
+        }
+        ($data | ConvertTo-Json -Depth 5) | Should -Not -Match 'YamlDotNet|Newtonsoft|ExternalIdp\.Core|dependencies'
     }
 
     It 'targets netstandard2.0 so that Windows PowerShell 5.1 can load it' {
-        foreach ($dll in 'ExternalIdp.dll', 'ExternalIdp.Core.dll') {
+        foreach ($dll in 'ExternalIdp.dll', 'dependencies/ExternalIdp.Core.dll') {
             $asm = [Reflection.Assembly]::LoadFile((Join-Path $ModulePath $dll))
             $tfm = $asm.GetCustomAttributes([System.Runtime.Versioning.TargetFrameworkAttribute], $false)[0].FrameworkName
             $tfm | Should -Be '.NETStandard,Version=v2.0'
+        }
+    }
+
+    It 'references nothing beyond netstandard, PowerShell 5.1''s API and its own dependencies' {
+        $refs = { param($p) @([Reflection.Assembly]::LoadFile($p).GetReferencedAssemblies().Name) }
+        $cmdletRefs = & $refs (Join-Path $ModulePath 'ExternalIdp.dll')
+        # System.Runtime.Loader: compile-time only, used on PowerShell 7 alone (the isolated load context).
+        @($cmdletRefs | Sort-Object) | Should -Be @('ExternalIdp.Core', 'netstandard', 'System.Management.Automation', 'System.Runtime.Loader')
+        $coreRefs = & $refs (Join-Path $ModulePath 'dependencies/ExternalIdp.Core.dll')
+        @($coreRefs | Sort-Object) | Should -Be @('netstandard', 'Newtonsoft.Json', 'YamlDotNet')
+        $sma = [Reflection.Assembly]::LoadFile((Join-Path $ModulePath 'ExternalIdp.dll')).GetReferencedAssemblies() | Where-Object Name -eq 'System.Management.Automation'
+        $sma.Version.Major | Should -Be 3 -Because 'PowerShellStandard.Library 5.1 references System.Management.Automation 3.0.0.0, which Windows PowerShell 5.1 satisfies'
+    }
+
+    It 'loads ExternalIdp.Core from dependencies/ into a load context of its own' {
+        $core = (Get-Command Get-KratosIdp).OutputType[0].Type.Assembly
+        $core.GetName().Name | Should -Be 'ExternalIdp.Core'
+        $core.Location | Should -Be (Join-Path $ModulePath 'dependencies/ExternalIdp.Core.dll')
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($core)
+        $context | Should -Not -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+        $context.GetType().FullName | Should -Be 'ExternalIdp.Commands.IsolatedLoadContext'
+    }
+
+    It 'no public type of the cmdlet assembly needs ExternalIdp.Core to load (PowerShell loads them before the initializer runs)' {
+        $cmdlets = [ExternalIdp.Commands.KratosCmdletBase].Assembly
+        foreach ($t in $cmdlets.GetExportedTypes()) {
+            $related = @($t.BaseType) + $t.GetInterfaces() | Where-Object { $_ }
+            foreach ($r in $related) { $r.Assembly.GetName().Name | Should -Not -Be 'ExternalIdp.Core' -Because "$($t.FullName) derives from or implements $($r.FullName)" }
         }
     }
 }
@@ -136,7 +178,7 @@ Describe 'Help' {
         $help.Synopsis | Should -Not -BeLike "*$_*[<CommonParameters>]*" -Because 'the MAML help was found, not the auto-generated syntax'
         $help.Synopsis | Should -Not -BeNullOrEmpty
         ($help.Description.Text -join ' ') | Should -Not -BeNullOrEmpty
-        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2 -Because 'every cmdlet has at least two real examples'
         foreach ($ex in $help.Examples.Example) { $ex.Code | Should -Match $_ }
     }
 
@@ -149,8 +191,50 @@ Describe 'Help' {
         }
     }
 
-    It 'has an about topic' {
-        (Get-Help about_ExternalIdp | Out-String) | Should -Match 'KratosIdpNotFound'
+    It 'has an about topic that explains targets, secrets, error ids and runbook use' {
+        $about = Get-Help about_ExternalIdp | Out-String
+        foreach ($section in 'TARGETS', 'SECRETS', 'ERROR IDS', 'RUNBOOKS AND AUTOMATION', 'DEPENDENCIES') {
+            $about | Should -Match "(?m)^$section\s*$" -Because "about_ExternalIdp has a $section section"
+        }
+        foreach ($word in '-ConfigPath', '-ConfigRoot', '-Model', 'SecureString', 'PSCredential', 'Get-AutomationPSCredential', 'ConfirmPreference', 'NonInteractive') {
+            $about | Should -Match ([regex]::Escape($word))
+        }
+        $ids = [ExternalIdp.Core.ErrorIds].GetFields() | Where-Object IsLiteral | ForEach-Object { $_.GetRawConstantValue() }
+        $ids = @($ids) + [ExternalIdp.Commands.KratosCmdletBase]::UnexpectedErrorId + [ExternalIdp.Commands.KratosCmdletBase]::ConfirmationUnavailableErrorId
+        foreach ($id in $ids) { $about | Should -Match "\b$id\b" -Because "about_ExternalIdp lists $id" }
+        foreach ($line in Get-Content (Join-Path $ModulePath 'en-US/about_ExternalIdp.help.txt')) { $line.Length | Should -BeLessOrEqual 80 }
+    }
+
+    It 'the help generator fails the build when a parameter has no description or a cmdlet has fewer than two examples' {
+        $source = Get-Content -Raw (Join-Path $RepoRoot 'help/ExternalIdp.help.psd1')
+        $broken = $source -replace "(?m)^\s*Channel\s*=\s*'[^']*'\s*$", ''
+        $broken | Should -Not -Be $source -Because 'the Channel description was taken out'
+        # Leave Get-KratosPublicUrl with one example: drop the Juju one.
+        $broken2 = $broken -replace "(?s)@\{\s*Title\s*=\s*'The public URL of kratos in a Juju model'.*?\}", ''
+        $broken2 | Should -Not -Be $broken
+        $path = Join-Path $TestDrive 'broken.help.psd1'
+        Set-Content -LiteralPath $path -Value $broken2
+        $out = Join-Path $TestDrive 'broken-Help.xml'
+        $script = "& '$((Join-Path $RepoRoot 'build/New-ExternalIdpHelp.ps1').Replace("'", "''"))' -ModulePath '$($ModulePath.Replace("'", "''"))' -SourcePath '$($path.Replace("'", "''"))' -OutFile '$($out.Replace("'", "''"))'; exit `$LASTEXITCODE"
+        $r = Invoke-ChildPwsh $script
+        $r.ExitCode | Should -Be 1 -Because $r.Output
+        $r.Output | Should -Match 'Add-KratosIdp -Channel has no description'
+        $r.Output | Should -Match 'Get-KratosPublicUrl has fewer than two examples'
+        Test-Path $out | Should -BeFalse -Because 'no half-made help is left behind'
+    }
+
+    It 'the MAML help names each cmdlet''s examples and no parameter the cmdlet lacks' {
+        [xml] $maml = Get-Content -Raw (Join-Path $ModulePath 'en-US/ExternalIdp.dll-Help.xml')
+        $ns = @{ command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'; maml = 'http://schemas.microsoft.com/maml/2004/10' }
+        $commands = Select-Xml -Xml $maml -XPath '//command:command' -Namespace $ns
+        @($commands).Count | Should -Be $Cmdlets.Count
+        foreach ($c in $commands) {
+            $name = (Select-Xml -Xml $c.Node -XPath './command:details/command:name' -Namespace $ns).Node.InnerText
+            $documented = @((Select-Xml -Xml $c.Node -XPath './command:parameters/command:parameter/maml:name' -Namespace $ns).Node.InnerText)
+            $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+            $actual = @((Get-Command $name).Parameters.Keys | Where-Object { $common -notcontains $_ })
+            @($documented | Sort-Object) | Should -Be @($actual | Sort-Object) -Because "the help of $name documents exactly its parameters"
+        }
     }
 }
 

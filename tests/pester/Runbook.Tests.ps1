@@ -30,6 +30,39 @@ Get-KratosIdp -ConfigPath '$($cfg.Replace("'", "''"))' | Remove-KratosIdp
         $r.Output | Should -Match 'left=0'
     }
 
+    It 'runs the README''s runbook example in pwsh -NonInteractive, twice, with no prompt' {
+        $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
+        $m = [regex]::Match($readme, '(?s)<!-- runbook-example -->\s*```powershell\r?\n(.*?)```')
+        $m.Success | Should -BeTrue -Because 'the README has a runbook example marked <!-- runbook-example -->'
+        $runbook = Join-Path $TestDrive 'Register-EntraIdp.ps1'
+        Set-Content -LiteralPath $runbook -Value $m.Groups[1].Value
+        $cfg = New-KratosConfig
+        Split-Path $ModulePath -Leaf | Should -Be 'ExternalIdp' -Because 'Import-Module ExternalIdp finds the module by its folder name'
+        $q = { param($t) "'" + $t.Replace("'", "''") + "'" }
+        $script = @"
+# As in Azure Automation: the module is found by name, and Get-AutomationPSCredential returns a PSCredential.
+`$env:PSModulePath = $(& $q (Split-Path $ModulePath -Parent)) + [IO.Path]::PathSeparator + `$env:PSModulePath
+function Get-AutomationPSCredential([string] `$Name) { [pscredential]::new("`$Name-app-id", (ConvertTo-SecureString -String 'rb-readme-secret' -AsPlainText -Force)) }
+"ConfirmPreference=`$ConfirmPreference"
+& $(& $q $runbook) -ConfigPath $(& $q $cfg) -TenantId contoso.onmicrosoft.com | Out-String -Width 200
+"first=`$((Get-Content -Raw $(& $q $cfg)) -match 'tenant: contoso\.onmicrosoft\.com')"
+& $(& $q $runbook) -ConfigPath $(& $q $cfg) -TenantId organizations | Out-String -Width 200
+"@
+        $r = Invoke-ChildPwsh $script
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        $r.Output | Should -Match 'ConfirmPreference=High'
+        $r.Output | Should -Not -Match 'NonInteractive|prompt' -Because 'nothing asked for a confirmation'
+        $r.Output | Should -Match 'first=True'
+        ([regex]::Matches($r.Output, 'entra\s+https://auth\.example\.com/self-service/methods/oidc/callback/entra')).Count | Should -Be 2
+        $r.Output | Should -Not -Match 'rb-readme-secret'
+        $idp = Get-KratosIdp entra -ConfigPath $cfg
+        $idp.Provider | Should -Be 'microsoft'
+        $idp.ClientId | Should -Be 'entra-kratos-app-id'
+        $idp.TenantId | Should -Be 'organizations' -Because 'the second run changed the tenant of the existing IdP'
+        @(Get-KratosIdp -ConfigPath $cfg | Where-Object Name -eq 'entra') | Should -HaveCount 1
+        (Get-Content -Raw $cfg) | Should -Match 'client_secret: rb-readme-secret'
+    }
+
     It 'fails with a clear error instead of prompting when -Confirm is asked for in a non-interactive session' {
         $cfg = New-KratosConfig
         $before = Get-FileSha $cfg
