@@ -35,12 +35,17 @@ Describe 'Format views' {
         $lines.Count | Should -Be ($Idps.Count + 2) -Because 'one line per IdP under the header and its rule'
     }
 
-    It 'every output type has a table view (the default) and a list view' {
+    It 'every output type has a table view and a list view; a redirect URI shows as a list by default' {
         foreach ($type in 'ExternalIdp.KratosIdp', 'ExternalIdp.KratosRedirectUri', 'ExternalIdp.KratosPublicUrl') {
             $controls = @((Get-FormatData -TypeName $type).FormatViewDefinition | ForEach-Object { $_.Control.GetType().Name })
-            $controls[0] | Should -Be 'TableControl' -Because "the first view of $type, the default, is a table"
+            $default = if ($type -eq 'ExternalIdp.KratosRedirectUri') { 'ListControl' } else { 'TableControl' }
+            $controls[0] | Should -Be $default -Because "the first view of $type is the default"
             $controls | Should -Contain 'ListControl'
+            $controls | Should -Contain 'TableControl'
         }
+        # The URI is what the user copies to the IdP: the default view never cuts it, even in 80 columns.
+        $long = ($Uris | Sort-Object { $_.RedirectUri.Length } -Descending)[0]
+        ($long | Out-String -Width 80) -replace '\s*\r?\n\s*', '' | Should -Match ([regex]::Escape($long.RedirectUri))
         ($Uris[0] | Format-List | Out-String -Width 200) | Should -Match '(?m)^RedirectUri\s+: https://auth\.example\.com/self-service/methods/oidc/callback/'
         ($Url | Format-List | Out-String -Width 200) | Should -Match '(?m)^PublicUrl\s+: https://auth\.example\.com'
     }

@@ -260,8 +260,9 @@ Describe 'Format views' {
         $text | Should -Match 'base64://\.\.\. \(jsonnet'
     }
 
-    It 'KratosRedirectUri and KratosPublicUrl have table views' {
-        (Get-KratosRedirectUri github -ConfigPath $cfg | Out-String -Width 200) | Should -Match '(?m)^Name\s+Source\s+RedirectUri'
+    It 'KratosRedirectUri shows as a list by default (never cutting the URI) and has a table view; KratosPublicUrl is a table' {
+        (Get-KratosRedirectUri github -ConfigPath $cfg | Out-String -Width 200) | Should -Match '(?m)^RedirectUri\s+: https://'
+        (Get-KratosRedirectUri github -ConfigPath $cfg | Format-Table | Out-String -Width 200) | Should -Match '(?m)^Name\s+Source\s+RedirectUri'
         (Get-KratosPublicUrl -ConfigPath $cfg | Out-String -Width 200) | Should -Match '(?m)^PublicUrl\s+Source'
     }
 }
