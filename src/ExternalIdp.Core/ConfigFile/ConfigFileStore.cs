@@ -142,11 +142,27 @@ namespace ExternalIdp.Core.ConfigFile
                     {
                         // The description and the clean-up are courtesies: the lock itself is held.
                     }
-                    return held;
+                    return new HeldLock(held);
                 }
                 if (cancel.WaitHandle.WaitOne(100))
                     throw new ExternalIdpException(ErrorIds.ConfigFileLocked, ErrorKind.OperationStopped,
                         $"Stopped while waiting for the lock on {path}; nothing was changed.", path);
+            }
+        }
+
+        /// <summary>The held lock file: emptied (still under the lock) before it is released.</summary>
+        private sealed class HeldLock : IDisposable
+        {
+            private FileStream _fs;
+            public HeldLock(FileStream fs) { _fs = fs; }
+
+            public void Dispose()
+            {
+                var fs = Interlocked.Exchange(ref _fs, null);
+                if (fs == null) return;
+                try { fs.SetLength(0); }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ObjectDisposedException) { }
+                fs.Dispose();
             }
         }
 

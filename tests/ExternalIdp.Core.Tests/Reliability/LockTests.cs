@@ -57,6 +57,8 @@ namespace ExternalIdp.Core.Tests.Reliability
                 Assert.StartsWith($"process {Environment.ProcessId} (", d);
                 Assert.EndsWith(" UTC", d);
             }
+            // Released: the description goes with the lock (on Windows the lock file itself goes).
+            Assert.True(!File.Exists(path + ".lock") || new FileInfo(path + ".lock").Length == 0);
             // A garbled lock file left behind (e.g. by an older version) is no description, and no obstacle.
             if (File.Exists(path + ".lock")) File.WriteAllText(path + ".lock", "\u0001garbage that is much longer than the description of a holder would be");
             Assert.Null(ConfigFileStore.ReadHolder(path + ".lock"));
