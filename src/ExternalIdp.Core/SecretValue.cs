@@ -37,7 +37,8 @@ namespace ExternalIdp.Core
             try
             {
                 p = Marshal.SecureStringToGlobalAllocUnicode(_secure);
-                return Marshal.PtrToStringUni(p) ?? string.Empty;
+                // With the length: a NUL inside the secret must not cut it short.
+                return Marshal.PtrToStringUni(p, _secure.Length) ?? string.Empty;
             }
             finally
             {

@@ -8,10 +8,22 @@ BeforeAll {
     $script:MsClient = 'c3d7e1a2-ms-client'
     $script:GoogleClient = '123-google.apps.googleusercontent.com'
 
+    # A temp folder of this session's own (the module and every juju it starts use it), so that the
+    # option-file counts below see only this session's files, whatever else runs on the machine.
+    $script:PrivateTemp = Join-Path ([IO.Path]::GetTempPath()) ('eidp-juju-tests-' + [guid]::NewGuid().ToString('n'))
+    New-Item -ItemType Directory -Path $script:PrivateTemp | Out-Null
+    $script:TempBefore = @{ TMPDIR = $env:TMPDIR; TEMP = $env:TEMP; TMP = $env:TMP }
+    $env:TMPDIR = $env:TEMP = $env:TMP = $script:PrivateTemp
+
     function Get-OptionFile {
-        # Option files the Juju target may have left in the temp folder.
+        # Option files the Juju target may have left in the (private) temp folder.
         @(Get-ChildItem -LiteralPath ([IO.Path]::GetTempPath()) -Filter 'externalidp-*.yaml' -ErrorAction SilentlyContinue)
     }
+}
+
+AfterAll {
+    foreach ($kv in $script:TempBefore.GetEnumerator()) { [Environment]::SetEnvironmentVariable($kv.Key, $kv.Value) }
+    Remove-Item -LiteralPath $script:PrivateTemp -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 Describe 'Juju workflow on <_>' -ForEach '3.6.1-genericlinux-amd64', '2.9.49-ubuntu-amd64' {
@@ -167,6 +179,7 @@ Describe 'Juju errors' {
         Get-ErrorId $e | Should -Be 'JujuTimeout'
         $e.Exception.Message | Should -Match 'juju deploy'
         (Get-OptionFile).Count | Should -Be $FilesBefore
+        [IO.Path]::GetTempPath() | Should -BeLike "$PrivateTemp*"
     }
 
     It 'never removes kratos' {

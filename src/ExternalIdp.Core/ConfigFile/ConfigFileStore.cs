@@ -87,20 +87,28 @@ namespace ExternalIdp.Core.ConfigFile
             return m.TrimEnd('.');
         }
 
-        /// <summary>Takes the exclusive sidecar lock &lt;file&gt;.lock, retrying until the wait runs out.</summary>
+        /// <summary>
+        /// Takes the exclusive sidecar lock &lt;file&gt;.lock, retrying until the wait runs out. The holder
+        /// writes who it is into the lock file (so a waiter that gives up can name it) and removes the
+        /// temp files that writers killed before their rename left beside the file (only a lock holder
+        /// writes them, so while we hold the lock any that exist are leftovers).
+        /// </summary>
         public static IDisposable Lock(string path, CancellationToken cancel, TimeSpan timeout)
         {
             var lockPath = path + ".lock";
             var deadline = DateTime.UtcNow + timeout;
             while (true)
             {
+                FileStream held = null;
                 try
                 {
-                    // On Windows nobody else can open it while we hold it, so deleting it on close is safe.
-                    // On Unix .NET backs FileShare.None with flock(); unlinking there could let two processes
-                    // lock two different files, so the (empty) lock file stays.
-                    var opts = IsWindows ? FileOptions.DeleteOnClose : FileOptions.None;
-                    return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, opts);
+                    // On Windows nobody else can take it while we hold it, so deleting it on close is safe; others
+                    // may read it (to name the holder). On Unix .NET backs FileShare.None with flock(), which the OS
+                    // releases when the holder dies; unlinking there could let two processes lock two different
+                    // files, so the lock file stays (holding the last holder's description).
+                    held = IsWindows
+                        ? new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.DeleteOnClose)
+                        : new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
                 }
                 catch (IOException) when (DateTime.UtcNow < deadline)
                 {
@@ -111,18 +119,159 @@ namespace ExternalIdp.Core.ConfigFile
                 }
                 catch (IOException ex)
                 {
+                    var holder = ReadHolder(lockPath);
                     throw new ExternalIdpException(ErrorIds.ConfigFileLocked, ErrorKind.ResourceBusy,
-                        $"{path} is locked by another change in progress ({lockPath} is held). Wait for it to finish and retry; if no other change is running, delete {lockPath}.", path, ex);
+                        $"{path} is locked by another change in progress: {lockPath} is held " +
+                        (holder != null ? $"by {holder}" : "by another process (it left no description)") +
+                        $", and it was not released within {FormatWait(timeout)}. Wait for that change to finish and retry; if that process hangs, stop it (the OS releases its lock at once; don't delete {lockPath} while it runs).",
+                        path, ex);
                 }
                 catch (UnauthorizedAccessException ex)
                 {
                     throw new ExternalIdpException(ErrorIds.ConfigFileWriteFailed, ErrorKind.PermissionDenied,
                         $"Can't create the lock file {lockPath}: {ex.Message} You need write access to the folder of {path}.", path, ex);
                 }
+                if (held != null)
+                {
+                    try
+                    {
+                        Describe(held);
+                        RemoveStaleTemps(path);
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                    {
+                        // The description and the clean-up are courtesies: the lock itself is held.
+                    }
+                    return new HeldLock(held);
+                }
                 if (cancel.WaitHandle.WaitOne(100))
                     throw new ExternalIdpException(ErrorIds.ConfigFileLocked, ErrorKind.OperationStopped,
                         $"Stopped while waiting for the lock on {path}; nothing was changed.", path);
             }
+        }
+
+        /// <summary>The held lock file: emptied (still under the lock) before it is released.</summary>
+        private sealed class HeldLock : IDisposable
+        {
+            private FileStream _fs;
+            public HeldLock(FileStream fs) { _fs = fs; }
+
+            public void Dispose()
+            {
+                var fs = Interlocked.Exchange(ref _fs, null);
+                if (fs == null) return;
+                try { fs.SetLength(0); }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ObjectDisposedException) { }
+                fs.Dispose();
+            }
+        }
+
+        private static string FormatWait(TimeSpan t)
+            => t.TotalSeconds >= 1 ? $"{Math.Round(t.TotalSeconds, 1).ToString(System.Globalization.CultureInfo.InvariantCulture)} s" : $"{(int)t.TotalMilliseconds} ms";
+
+        /// <summary>Writes "process &lt;pid&gt; (&lt;name&gt;) on &lt;host&gt;, since &lt;UTC time&gt;" into the held lock file.</summary>
+        private static void Describe(FileStream held)
+        {
+            string name;
+            int pid;
+            using (var me = System.Diagnostics.Process.GetCurrentProcess())
+            {
+                pid = me.Id;
+                try { name = me.ProcessName; } catch (Exception) { name = "?"; }
+            }
+            var text = $"process {pid} ({name}) on {Environment.MachineName}, since {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC";
+            var bytes = new UTF8Encoding(false).GetBytes(text);
+            held.SetLength(0);
+            held.Position = 0;
+            held.Write(bytes, 0, bytes.Length);
+            held.Flush();
+        }
+
+        /// <summary>The description the holder wrote into the lock file, or null when it can't be read.</summary>
+        internal static string ReadHolder(string lockPath)
+        {
+            byte[] bytes;
+            try
+            {
+                if (IsWindows)
+                {
+                    using (var fs = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+                        bytes = ReadSome(fs);
+                }
+                else bytes = UnixRead(lockPath);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is DllNotFoundException || ex is EntryPointNotFoundException)
+            {
+                return null;
+            }
+            if (bytes == null || bytes.Length == 0) return null;
+            var text = new UTF8Encoding(false).GetString(bytes).Trim();
+            if (text.Length == 0 || !text.StartsWith("process ", StringComparison.Ordinal)) return null;
+            var sb = new StringBuilder();
+            foreach (var c in text) if (!char.IsControl(c)) sb.Append(c);
+            return sb.ToString();
+        }
+
+        private static byte[] ReadSome(Stream s)
+        {
+            var buf = new byte[512];
+            int n = 0, r;
+            while (n < buf.Length && (r = s.Read(buf, n, buf.Length - n)) > 0) n += r;
+            var result = new byte[n];
+            Array.Copy(buf, result, n);
+            return result;
+        }
+
+        // On Unix a FileStream takes flock() even to read (a shared lock, refused while the holder has its
+        // exclusive one), so the waiter reads the description with plain open/read, which flock doesn't block.
+        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+        private static extern int sys_open(string path, int flags);
+        [DllImport("libc", EntryPoint = "read", SetLastError = true)]
+        private static extern IntPtr sys_read(int fd, byte[] buf, IntPtr count);
+        [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+        private static extern int sys_close(int fd);
+
+        private static byte[] UnixRead(string path)
+        {
+            int fd = sys_open(path, 0 /* O_RDONLY */);
+            if (fd < 0) return null;
+            try
+            {
+                var buf = new byte[512];
+                long n = (long)sys_read(fd, buf, (IntPtr)buf.Length);
+                if (n <= 0) return null;
+                var result = new byte[n];
+                Array.Copy(buf, result, (int)n);
+                return result;
+            }
+            finally { sys_close(fd); }
+        }
+
+        /// <summary>Deletes ".&lt;file&gt;.&lt;12 hex&gt;.tmp" beside path: what writers killed before their rename left.</summary>
+        internal static int RemoveStaleTemps(string path)
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            var dir = System.IO.Path.GetDirectoryName(full);
+            var name = System.IO.Path.GetFileName(full);
+            var prefix = "." + name + ".";
+            int removed = 0;
+            foreach (var f in Directory.EnumerateFiles(dir, prefix + "*.tmp"))
+            {
+                var middle = System.IO.Path.GetFileName(f);
+                if (!middle.StartsWith(prefix, StringComparison.Ordinal) || !middle.EndsWith(".tmp", StringComparison.Ordinal)) continue;
+                middle = middle.Substring(prefix.Length, middle.Length - prefix.Length - 4);
+                if (middle.Length != 12 || !IsHex(middle)) continue;
+                try { File.Delete(f); removed++; }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+            return removed;
+        }
+
+        private static bool IsHex(string s)
+        {
+            foreach (var c in s) if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+            return true;
         }
 
         /// <summary>Writes text (with the original BOM) to a temp file beside path and renames it over path.</summary>

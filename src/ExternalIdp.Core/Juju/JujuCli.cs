@@ -224,7 +224,7 @@ namespace ExternalIdp.Core.Juju
                     $"Juju model '{_model ?? "(current)"}' was not found ({text}). List the models with 'juju models' and pass -Model [controller:]model, or select one with 'juju switch'.", _model);
             if (IsConnection(text))
                 return new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.ResourceUnavailable,
-                    $"'{r.Display}' failed: {text}. Check that the Juju controller is reachable and that you are logged in ('juju status' should work), then try again.");
+                    $"'{r.Display}' failed: {text}. Check that the Juju controller is reachable and that you are logged in ('juju status' should work), then try again." + (fix != null ? " " + fix : ""));
             return new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidOperation,
                 $"'{r.Display}' failed: {text}." + (fix != null ? " " + fix : ""));
         }

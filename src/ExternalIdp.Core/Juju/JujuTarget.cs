@@ -111,6 +111,21 @@ namespace ExternalIdp.Core.Juju
 
         private static int Timeout(OperationOptions o) => o.TimeoutSec > 0 ? o.TimeoutSec : 300;
 
+        /// <summary>A juju command that failed or was stopped after -TimeoutSec.</summary>
+        private static bool IsJujuFault(ExternalIdpException e)
+            => e.ErrorId == ErrorIds.JujuCommandFailed || e.ErrorId == ErrorIds.JujuTimeout;
+
+        /// <summary>The same error, saying what the failed step left behind.</summary>
+        private static ExternalIdpException WithState(ExternalIdpException e, string state)
+            => new ExternalIdpException(e.ErrorId, e.Kind, e.Message.TrimEnd() + " " + state, e.TargetObject, e);
+
+        /// <summary>Runs a step that comes before any change: a failure says that nothing was changed.</summary>
+        private static T BeforeChange<T>(Func<T> step)
+        {
+            try { return step(); }
+            catch (ExternalIdpException e) when (IsJujuFault(e)) { throw WithState(e, "Nothing was changed."); }
+        }
+
         private ModelStatus ReadStatus(JujuCli cli, OperationOptions o, ICoreHost host)
         {
             var r = cli.RunChecked(host, Timeout(o), null, "status", "--format=json");
@@ -421,7 +436,7 @@ namespace ExternalIdp.Core.Juju
             var secrets = SecretsOf(charmOptions);
 
             var cli = Cli();
-            var bundle = ReadBundle(cli, options, host);
+            var bundle = BeforeChange(() => ReadBundle(cli, options, host));
             RequireKratos(bundle);
 
             // The application: the given name, or one derived from the provider id; an earlier Add of
@@ -470,7 +485,12 @@ namespace ExternalIdp.Core.Juju
                 {
                     args.Add("--config");
                     args.Add(file.Path);
-                    var r = cli.Run(host, Timeout(options), secrets, true, "deploy", args.ToArray());
+                    JujuResult r;
+                    try { r = cli.Run(host, Timeout(options), secrets, true, "deploy", args.ToArray()); }
+                    catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuTimeout)
+                    {
+                        throw WithState(e, $"So '{app}' may or may not have been deployed (it is not related to {_kratos} either way). Run the same Add-KratosIdp command again: it deploys '{app}', or finishes the one deployed with these settings.");
+                    }
                     if (r.ExitCode != 0)
                         throw cli.Failed(r, "Nothing was deployed; fix the cause and run Add-KratosIdp again.");
                 }
@@ -479,6 +499,13 @@ namespace ExternalIdp.Core.Juju
             try
             {
                 Integrate(cli, app, options, host, secrets);
+            }
+            catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuTimeout && e.Data.Contains(RelationUnknown))
+            {
+                throw new ExternalIdpException(ErrorIds.JujuPartialState, ErrorKind.InvalidOperation,
+                    $"The {IntegratorCharm} application '{app}' {(resume ? "exists" : "was deployed")} with its settings, but relating it to '{_kratos}' was stopped: {e.Message} " +
+                    $"So '{app}' exists and may or may not be related to {_kratos} yet. Run the same Add-KratosIdp command again to finish (it relates '{app}'; if it says the IdP already exists, the relation was made and nothing is left to do), " +
+                    $"or remove it with Remove-KratosIdp -Name {app} -RemoveApplication.", app, e);
             }
             catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuCommandFailed || e.ErrorId == ErrorIds.JujuTimeout)
             {
@@ -489,7 +516,14 @@ namespace ExternalIdp.Core.Juju
             }
 
             var idp = ToIdp(app, charmOptions.ToDictionary(kv => kv.Key, kv => kv.Value is SecretValue ? "(set)" : (string)kv.Value, StringComparer.Ordinal), true);
-            if (options.Wait) WaitFor(cli, idp, true, options, host, justIntegrated: true);
+            if (options.Wait)
+            {
+                try { WaitFor(cli, idp, true, options, host, justIntegrated: true); }
+                catch (ExternalIdpException e) when (IsJujuFault(e) && !e.Message.Contains("The change was made"))
+                {
+                    throw WithState(e, $"The IdP itself was added: '{app}' is deployed and related to {_kratos}; only waiting for it to be ready failed. Get-KratosIdp -Name {app} shows its state (don't run Add-KratosIdp again).");
+                }
+            }
             return idp;
         }
 
@@ -502,11 +536,19 @@ namespace ExternalIdp.Core.Juju
                 $"'{name}' already exists in {Description}: it is {what}. Choose another -Name, change the existing IdP with Set-KratosIdpProvider, or remove it first (Remove-KratosIdp -RemoveApplication).", name);
         }
 
+        private const string RelationUnknown = "ExternalIdp.RelationUnknown";
+
         private void Integrate(JujuCli cli, string app, OperationOptions options, ICoreHost host, IEnumerable<string> secrets)
         {
             var version = cli.Version(host, Timeout(options));
             var verb = version.IsLegacy ? "add-relation" : "integrate";
-            var r = cli.Run(host, Timeout(options), secrets, true, verb, app + ":" + Endpoint, _kratos + ":" + Endpoint);
+            JujuResult r;
+            try { r = cli.Run(host, Timeout(options), secrets, true, verb, app + ":" + Endpoint, _kratos + ":" + Endpoint); }
+            catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuTimeout)
+            {
+                e.Data[RelationUnknown] = true; // stopped: juju may have made the relation
+                throw;
+            }
             if (r.ExitCode == 0) return;
             var text = JujuCli.ErrorText(r);
             if (text.IndexOf("already exists", StringComparison.OrdinalIgnoreCase) >= 0)
@@ -533,7 +575,7 @@ namespace ExternalIdp.Core.Juju
             var jsonnet = MapperSource(changes);
 
             var cli = Cli();
-            var bundle = ReadBundle(cli, options, host);
+            var bundle = BeforeChange(() => ReadBundle(cli, options, host));
             RequireKratos(bundle);
             var app = RequireIntegrator(bundle, name);
             var current = app.Options;
@@ -615,7 +657,12 @@ namespace ExternalIdp.Core.Juju
                     args.Add(file.Path);
                 }
                 if (reset.Count > 0) { args.Add("--reset"); args.Add(string.Join(",", reset)); }
-                var r = cli.Run(host, Timeout(options), secrets, true, "config", args.ToArray());
+                JujuResult r;
+                try { r = cli.Run(host, Timeout(options), secrets, true, "config", args.ToArray()); }
+                catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuTimeout)
+                {
+                    throw WithState(e, $"So the settings of '{name}' may or may not have changed (juju applies them all or none). Run the same Set-KratosIdpProvider command again: it sends only what still differs.");
+                }
                 if (r.ExitCode != 0) throw cli.Failed(r, "Nothing was changed.");
             }
             finally
@@ -626,7 +673,14 @@ namespace ExternalIdp.Core.Juju
                 host.WriteWarning($"The provider id of '{name}' changed from '{oldId}' to '{newId}', so its redirect URI changed: register the new one at the identity provider (Get-KratosRedirectUri -Name {name}). Users who signed in through the old id lose their link to this IdP.");
 
             var idp = ToIdp(name, after, related);
-            if (options.Wait) WaitFor(cli, idp, idp.Enabled, options, host, justIntegrated: false);
+            if (options.Wait)
+            {
+                try { WaitFor(cli, idp, idp.Enabled, options, host, justIntegrated: false); }
+                catch (ExternalIdpException e) when (IsJujuFault(e) && !e.Message.Contains("The change was made"))
+                {
+                    throw WithState(e, $"The settings of '{name}' were changed; only waiting for it to be ready failed. Get-KratosIdp -Name {name} shows its state.");
+                }
+            }
             return idp;
         }
 
@@ -644,7 +698,7 @@ namespace ExternalIdp.Core.Juju
             host = host ?? SilentHost.Instance;
             options = options ?? new OperationOptions();
             var cli = Cli();
-            var bundle = ReadBundle(cli, options, host);
+            var bundle = BeforeChange(() => ReadBundle(cli, options, host));
             RequireKratos(bundle);
             var app = RequireIntegrator(bundle, name);
             var after = new Dictionary<string, string>(app.Options, StringComparer.Ordinal);
@@ -670,7 +724,7 @@ namespace ExternalIdp.Core.Juju
             host = host ?? SilentHost.Instance;
             options = options ?? new OperationOptions();
             var cli = Cli();
-            var status = ReadStatus(cli, options, host);
+            var status = BeforeChange(() => ReadStatus(cli, options, host));
             if (string.IsNullOrWhiteSpace(name) || !status.Apps.TryGetValue(name, out var app))
                 throw NotFound(name, status.Apps.Values.Where(a => a.Charm == IntegratorCharm).Select(a => a.Name));
             if (app.Charm != IntegratorCharm || name == _kratos)
@@ -681,11 +735,19 @@ namespace ExternalIdp.Core.Juju
             {
                 if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Remove the {IntegratorCharm} application '{name}' (and its relation to '{_kratos}')"))
                     return false;
-                var version = cli.Version(host, Timeout(options));
-                var r = version.IsLegacy
-                    ? cli.Run(host, Timeout(options), null, true, "remove-application", name)
-                    : cli.Run(host, Timeout(options), null, true, "remove-application", name, "--no-prompt");
-                if (r.ExitCode != 0) throw cli.Failed(r, null);
+                var version = BeforeChange(() => cli.Version(host, Timeout(options)));
+                JujuResult r;
+                try
+                {
+                    r = version.IsLegacy
+                        ? cli.Run(host, Timeout(options), null, true, "remove-application", name)
+                        : cli.Run(host, Timeout(options), null, true, "remove-application", name, "--no-prompt");
+                }
+                catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuTimeout)
+                {
+                    throw WithState(e, $"So '{name}' may or may not be on its way out. Run the same Remove-KratosIdp command again: it removes '{name}' if it is still there (if it says there is no such IdP, it is gone).");
+                }
+                if (r.ExitCode != 0) throw cli.Failed(r, $"'{name}' was not removed{(related ? $" and is still related to {_kratos}" : "")}.");
                 return true;
             }
             if (!related)
@@ -695,7 +757,12 @@ namespace ExternalIdp.Core.Juju
             }
             if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Remove the relation between '{name}' and '{_kratos}' (the application stays)"))
                 return false;
-            var rr = cli.Run(host, Timeout(options), null, true, "remove-relation", name + ":" + Endpoint, _kratos + ":" + Endpoint);
+            JujuResult rr;
+            try { rr = cli.Run(host, Timeout(options), null, true, "remove-relation", name + ":" + Endpoint, _kratos + ":" + Endpoint); }
+            catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuTimeout)
+            {
+                throw WithState(e, $"So the relation between '{name}' and '{_kratos}' may or may not have been removed (the application stays either way). Run the same Remove-KratosIdp command again to finish.");
+            }
             if (rr.ExitCode != 0)
             {
                 var text = JujuCli.ErrorText(rr);
@@ -704,7 +771,7 @@ namespace ExternalIdp.Core.Juju
                     host.WriteVerbose($"The relation between '{name}' and '{_kratos}' was already gone.");
                     return true;
                 }
-                throw cli.Failed(rr, null);
+                throw cli.Failed(rr, $"'{name}' is still related to {_kratos}: nothing was changed.");
             }
             return true;
         }
