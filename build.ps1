@@ -9,13 +9,17 @@
            a child PowerShell (NUnit XML into out/test-results); prints one final line
            "N passed, N failed" and exits non-zero when anything failed or a suite could not run.
     Clean  removes out/ and every bin/ and obj/ folder.
+    Bench  Build, then the benchmarks (bench/Invoke-Bench.ps1): module import, config-file edits on
+           10 to 10,000 providers, juju calls per cmdlet against the fake juju. Writes
+           out/bench.json and out/bench.md and prints the tables. Runs per measurement: 7, or
+           $env:EXTERNALIDP_BENCH_RUNS. Figures to read, never asserted by a test.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -192,12 +196,24 @@ function Invoke-Clean {
         ForEach-Object { if (Test-Path $_.FullName) { Remove-Item $_.FullName -Recurse -Force } }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $benchArgs = @{ ModulePath = $ModuleOut; OutDir = $Out }
+    if (Test-Path $FakesOut) { $benchArgs.FakeJujuBin = $FakesOut }
+    else { $benchArgs.Only = 'Import', 'ConfigFile' }
+    if ($env:EXTERNALIDP_BENCH_RUNS) { $benchArgs.Runs = [int] $env:EXTERNALIDP_BENCH_RUNS }
+    Write-Step 'Benchmarks (bench/Invoke-Bench.ps1)'
+    # The benchmark scripts load the module only in child processes, never in this one.
+    & (Join-Path $Root 'bench/Invoke-Bench.ps1') @benchArgs
+}
+
 Push-Location $Root
 try {
     switch ($Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Clean' { Invoke-Clean }
+        'Bench' { Invoke-Bench }
     }
 }
 finally {
