@@ -216,18 +216,14 @@ namespace ExternalIdp.Core.ConfigFile
                 return new Planned { Edits = edits, Slots = slots, Enable = true, Note = n };
             }
 
-            // Plan and check against the file as it is now (errors come before any question), ask, then redo under the lock.
-            Preview(Load(), Plan);
+            // Plan and check against the file as it is now (errors come before any question), ask, then commit under the lock.
+            var preview = Prepare(ConfigFileStore.Read(ConfigPath), Plan);
             if (!host.ShouldProcess($"IdP '{id}' in {Description}", $"Add {kind.Name} provider")) return null;
-            KratosConfigDocument written;
-            string note;
+            Prepared done;
             using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
-            {
-                var doc = Load();
-                var planned = Plan(doc);
-                note = planned.Note;
-                written = Commit(doc, planned);
-            }
+                done = CommitLocked(preview, Plan);
+            var written = done.Written;
+            var note = done.Plan.Note;
             if (note != null) host.WriteVerbose(note);
             host.WriteVerbose($"Added the {kind.Name} provider '{id}' to {Description}.");
             var item = written.Items.Last(i => written.IdOf(i) == id);
@@ -312,7 +308,8 @@ namespace ExternalIdp.Core.ConfigFile
                     $"Nothing to change for '{IdpRules.Printable(name)}': give at least one setting (-Label, -Scope, -ClientId, -ClientSecret, -Provider, ...).", name);
             IdpRules.ValidateValues(changes);
 
-            var current = Load();
+            var content = ConfigFileStore.Read(ConfigPath);
+            var current = ConfigFileStore.Parse(content, ConfigRoot);
             var plan = PlanSet(current, name, changes);
             var finalId = plan.NewId ?? name;
             if (plan.Changes.Count == 0)
@@ -326,17 +323,20 @@ namespace ExternalIdp.Core.ConfigFile
                 var slots = doc.Items.Select(i => i == sp.Entry ? new Slot { Intended = PlainOf(sp.Result) } : new Slot { Orig = i }).ToList();
                 return new Planned { Edits = edits, Slots = slots };
             }
-            Preview(current, d => Plan(d, plan));
+            var preview = Prepare(content, current, Plan(current, plan));
             var what = string.Join(", ", plan.Changes.Select(c => Fields.ParameterOf.TryGetValue(c.Key, out var p) ? p : c.Key).Distinct());
             if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Set {what}")) return null;
 
-            KratosConfigDocument written;
-            using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
+            // When the file changed since the preview, the change is planned again on what is there now.
+            Planned PlanAgain(KratosConfigDocument doc)
             {
-                var doc = Load();
                 plan = PlanSet(doc, name, changes);
-                written = Commit(doc, Plan(doc, plan));
+                return Plan(doc, plan);
             }
+            Prepared done;
+            using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
+                done = CommitLocked(preview, PlanAgain);
+            var written = done.Written;
             if (plan.Dropped.Count > 0)
                 host.WriteWarning($"The provider kind of '{name}' changed from '{plan.OldKind?.Name}' to '{plan.NewKind.Name}': removed {string.Join(", ", plan.Dropped)}, which '{plan.NewKind.Name}' doesn't take.");
             if (plan.NewId != null)
@@ -367,13 +367,10 @@ namespace ExternalIdp.Core.ConfigFile
                 var slots = doc.Items.Where(i => i != item).Select(i => new Slot { Orig = i }).ToList();
                 return new Planned { Edits = edits, Slots = slots };
             }
-            Preview(Load(), Plan);
+            var preview = Prepare(ConfigFileStore.Read(ConfigPath), Plan);
             if (!host.ShouldProcess($"IdP '{name}' in {Description}", "Remove provider")) return false;
             using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
-            {
-                var doc = Load();
-                Commit(doc, Plan(doc));
-            }
+                CommitLocked(preview, Plan);
             host.WriteVerbose($"Removed the IdP '{name}' from {Description}.");
             return true;
         }
@@ -446,12 +443,46 @@ namespace ExternalIdp.Core.ConfigFile
             public string Note;
         }
 
-        /// <summary>Computes and checks the new text without writing it.</summary>
-        private (string Text, KratosConfigDocument Doc) Preview(KratosConfigDocument doc, Func<KratosConfigDocument, Planned> plan)
+        /// <summary>One read of the file with the change planned and checked on it (nothing written yet).</summary>
+        private sealed class Prepared
         {
-            var p = plan(doc);
-            return Check(doc, p);
+            public ConfigFileContent Content;
+            public KratosConfigDocument Doc;
+            public Planned Plan;
+            public string Text;
+            public KratosConfigDocument Written;
         }
+
+        /// <summary>Parses content, plans the change and checks the new text, without writing it.</summary>
+        private Prepared Prepare(ConfigFileContent content, Func<KratosConfigDocument, Planned> plan)
+        {
+            var doc = ConfigFileStore.Parse(content, ConfigRoot);
+            return Prepare(content, doc, plan(doc));
+        }
+
+        private Prepared Prepare(ConfigFileContent content, KratosConfigDocument doc, Planned planned)
+        {
+            var (text, written) = Check(doc, planned);
+            return new Prepared { Content = content, Doc = doc, Plan = planned, Text = text, Written = written };
+        }
+
+        /// <summary>
+        /// Call with the lock held: reads the file again and writes the change. When the file is still
+        /// exactly what the preview read, the preview's checked text is written (planning and checking
+        /// the same input again would give the same text); otherwise the change is planned and checked
+        /// again on what is there now.
+        /// </summary>
+        private Prepared CommitLocked(Prepared preview, Func<KratosConfigDocument, Planned> plan)
+        {
+            var content = ConfigFileStore.Read(ConfigPath);
+            var p = SameContent(content, preview.Content) ? preview : Prepare(content, plan);
+            ConfigFileStore.WriteAtomic(ConfigPath, p.Text, p.Doc.Bom);
+            return p;
+        }
+
+        /// <summary>Same bytes: the text is decoded strictly, so equal text and BOM mean equal bytes.</summary>
+        private static bool SameContent(ConfigFileContent a, ConfigFileContent b)
+            => a.Bom == b.Bom && a.Json == b.Json && string.Equals(a.Text, b.Text, StringComparison.Ordinal);
 
         private (string Text, KratosConfigDocument Doc) Check(KratosConfigDocument doc, Planned p)
         {
@@ -462,13 +493,6 @@ namespace ExternalIdp.Core.ConfigFile
                 throw Refuse(doc, "the changes overlap");
             }
             return (newText, SelfCheck(doc, newText, p.Slots, p.Enable));
-        }
-
-        private KratosConfigDocument Commit(KratosConfigDocument doc, Planned p)
-        {
-            var (text, written) = Check(doc, p);
-            ConfigFileStore.WriteAtomic(ConfigPath, text, doc.Bom);
-            return written;
         }
 
         private ExternalIdpException Refuse(KratosConfigDocument doc, string why)
