@@ -21,6 +21,8 @@ param(
     [int] $Runs = 7,
     [int] $LargeRuns = 3,
     [int] $LargeFrom = 10000,
+    # Fresh-process starts per import variant (process start times vary a lot on a busy machine).
+    [int] $ImportRuns = 11,
     # Lists may also be given as one comma-separated string (pwsh -File passes them that way).
     [string[]] $Sizes = @('10', '100', '1000', '10000'),
     [string[]] $JujuIdps = @('1', '10', '50'),
@@ -65,32 +67,45 @@ function Get-MachineInfo {
     }
 }
 
-$report = [ordered]@{ machine = Get-MachineInfo; settings = [ordered]@{ runs = $Runs; largeRuns = $LargeRuns; largeFrom = $LargeFrom; jujuRuns = $JujuRuns; jujuDelayMs = $JujuDelayMs } }
+$report = [ordered]@{ machine = Get-MachineInfo; settings = [ordered]@{ runs = $Runs; importRuns = $ImportRuns; largeRuns = $LargeRuns; largeFrom = $LargeFrom; jujuRuns = $JujuRuns; jujuDelayMs = $JujuDelayMs } }
 try {
     if ('Import' -in $Only) {
         Write-Host '==> Module import (fresh pwsh each run)' -ForegroundColor Cyan
         $empty = Join-Path $scratch 'empty.ps1'
         $import = Join-Path $scratch 'import.ps1'
+        $importRef = Join-Path $scratch 'import-ref.ps1'
+        # A module with nothing in it: what any Import-Module costs in a fresh pwsh (the module system's own start).
+        $refModule = Join-Path $scratch 'EmptyModule/EmptyModule.psd1'
+        New-Item -ItemType Directory -Path (Split-Path $refModule) | Out-Null
+        Set-Content -LiteralPath $refModule -Value "@{ ModuleVersion = '1.0.0'; FunctionsToExport = @(); CmdletsToExport = @(); AliasesToExport = @(); VariablesToExport = @() }"
         Set-Content -LiteralPath $empty -Value 'exit 0'
         Set-Content -LiteralPath $import -Value ("Import-Module '{0}'; exit 0" -f ((Join-Path $ModulePath 'ExternalIdp.psd1') -replace "'", "''"))
-        $bare = @(); $with = @()
-        # One of each untimed, then alternate so that load changes hit both alike.
-        $null = Invoke-ChildPwsh $empty -Quiet; $null = Invoke-ChildPwsh $import -Quiet
-        for ($r = 0; $r -lt $Runs; $r++) {
+        Set-Content -LiteralPath $importRef -Value ("Import-Module '{0}'; exit 0" -f ($refModule -replace "'", "''"))
+        $bare = @(); $with = @(); $ref = @()
+        # One of each untimed, then take turns so that changes in the machine's load hit all alike.
+        foreach ($s in $empty, $importRef, $import) { $null = Invoke-ChildPwsh $s -Quiet }
+        for ($r = 0; $r -lt $ImportRuns; $r++) {
             $bare += [Math]::Round((Invoke-ChildPwsh $empty -Quiet), 1)
+            $ref += [Math]::Round((Invoke-ChildPwsh $importRef -Quiet), 1)
             $with += [Math]::Round((Invoke-ChildPwsh $import -Quiet), 1)
         }
         $detailFile = Join-Path $scratch 'import.json'
-        $detailArgs = @('-ModulePath', $ModulePath, '-OutFile', $detailFile)
+        $detailWork = Join-Path $scratch 'import-detail'
+        New-Item -ItemType Directory -Path $detailWork | Out-Null
+        $detailArgs = @('-ModulePath', $ModulePath, '-OutFile', $detailFile, '-WorkDir', $detailWork)
         if ($FakeJujuBin) { $detailArgs += @('-FakeJujuBin', $FakeJujuBin) }
         $null = Invoke-ChildPwsh (Join-Path $PSScriptRoot 'Measure-ImportDetail.ps1') $detailArgs
         $detail = Get-Content -LiteralPath $detailFile -Raw | ConvertFrom-Json
         $report.import = [ordered]@{
             bareStartMedianMs   = [Math]::Round((Get-Median $bare), 1)
             withImportMedianMs  = [Math]::Round((Get-Median $with), 1)
+            emptyModuleImportMedianMs = [Math]::Round((Get-Median $ref), 1)
+            # What importing ExternalIdp adds to a fresh pwsh, and what it adds beyond any module's import.
             importCostMs        = [Math]::Round((Get-Median $with) - (Get-Median $bare), 1)
+            costBeyondEmptyModuleMs = [Math]::Round((Get-Median $with) - (Get-Median $ref), 1)
             bareStartSamplesMs  = $bare
             withImportSamplesMs = $with
+            emptyModuleImportSamplesMs = $ref
             detail              = $detail
         }
     }
@@ -133,12 +148,13 @@ $lines.Add("Machine: $($m.os), $($m.architecture), $($m.cores) cores ($($m.cpu))
 $lines.Add('')
 if ($report.Contains('import')) {
     $i = $report.import
-    $lines.Add("Module import (fresh pwsh, median of $Runs):")
+    $lines.Add("Module import (fresh pwsh -NoProfile -NonInteractive -File, median of $ImportRuns starts each; the in-process figures from one more fresh process):")
     $lines.Add('')
-    $lines.Add('| pwsh start | pwsh start + Import-Module | import cost | Import-Module in-process | loaded at import | juju calls at import | first Get-KratosIdp (cold) | first Add-KratosIdp (cold) |')
-    $lines.Add('|---:|---:|---:|---:|---|---:|---:|---:|')
-    $lines.Add(('| {0:N0} ms | {1:N0} ms | {2:N0} ms | {3:N0} ms | {4} | {5} | {6:N0} ms | {7:N0} ms |' -f $i.bareStartMedianMs, $i.withImportMedianMs, $i.importCostMs,
-            $i.detail.importInProcessMs, ($i.detail.assembliesLoadedByImport -join ', '), $i.detail.jujuCallsAtImport, $i.detail.firstGetKratosIdpMs, $i.detail.firstAddKratosIdpMs))
+    $lines.Add('| pwsh start | pwsh start + Import-Module of an empty module | pwsh start + Import-Module ExternalIdp | ExternalIdp beyond the empty module | Import-Module ExternalIdp as first command (in-process) | loaded at import | juju calls at import | then first Get-KratosIdp | then first Add-KratosIdp |')
+    $lines.Add('|---:|---:|---:|---:|---:|---|---:|---:|---:|')
+    $lines.Add(('| {0:N0} ms | {1:N0} ms | {2:N0} ms | {3:N0} ms | {4:N0} ms | {5} | {6} | {7:N0} ms | {8:N0} ms |' -f $i.bareStartMedianMs, $i.emptyModuleImportMedianMs, $i.withImportMedianMs,
+            $i.costBeyondEmptyModuleMs, $i.detail.importFirstCommandMs, ($i.detail.assembliesLoadedByImport -join ', '), $i.detail.jujuCallsAtImport,
+            $i.detail.firstGetKratosIdpMs, $i.detail.firstAddKratosIdpMs))
     $lines.Add('')
 }
 if ($report.Contains('configFile')) {
