@@ -140,11 +140,12 @@ finally {
     Remove-Item -LiteralPath $scratch -Recurse -Force -ErrorAction SilentlyContinue
 }
 $report.durationSec = [Math]::Round(([DateTime]::UtcNow - $started).TotalSeconds, 0)
+if (Test-Path /proc/loadavg) { $report.machine.loadAverageAtEnd = ((Get-Content /proc/loadavg -Raw) -split ' ')[0..2] -join ' ' }
 
 # ---------------------------------------------------------------- tables
 $m = $report.machine
 $lines = [Collections.Generic.List[string]]::new()
-$lines.Add("Machine: $($m.os), $($m.architecture), $($m.cores) cores ($($m.cpu)), PowerShell $($m.pwsh), $($m.dotnet); $($m.dateUtc)$(if ($m.loadAverage) { "; load average at start $($m.loadAverage)" })")
+$lines.Add("Machine: $($m.os), $($m.architecture), $($m.cores) cores ($($m.cpu)), PowerShell $($m.pwsh), $($m.dotnet); $($m.dateUtc)$(if ($m.loadAverage) { "; load average $($m.loadAverage) at start, $($m.loadAverageAtEnd) at the end" })")
 $lines.Add('')
 if ($report.Contains('import')) {
     $i = $report.import
@@ -158,13 +159,14 @@ if ($report.Contains('import')) {
     $lines.Add('')
 }
 if ($report.Contains('configFile')) {
-    $lines.Add("Config-file edits through the cmdlets (warm, in-process, median ms; ms per 1,000 providers in brackets):")
+    $lines.Add("Config-file edits through the cmdlets (warm, in-process; median ms, best run in brackets; then the median per 1,000 providers):")
     $lines.Add('')
-    $lines.Add('| providers | file size | runs | Add | Set | Get (all) | Remove |')
-    $lines.Add('|---:|---:|---:|---:|---:|---:|---:|')
+    $lines.Add('| providers | file size | runs | Add | Set | Get (all) | Remove | per 1,000 providers: Add / Set / Get / Remove |')
+    $lines.Add('|---:|---:|---:|---:|---:|---:|---:|---:|')
     foreach ($r in $report.configFile) {
-        $cells = foreach ($op in 'Add', 'Set', 'Get', 'Remove') { '{0:N1} ({1:N1})' -f $r.$op.medianMs, $r.$op.msPer1000Providers }
-        $lines.Add(('| {0:N0} | {1:N0} KB | {2} | {3} |' -f $r.providers, ($r.fileBytes / 1KB), $r.runs, ($cells -join ' | ')))
+        $cells = foreach ($op in 'Add', 'Set', 'Get', 'Remove') { '{0:N1} ({1:N1})' -f $r.$op.medianMs, $r.$op.minMs }
+        $per = @(foreach ($op in 'Add', 'Set', 'Get', 'Remove') { '{0:N1}' -f $r.$op.msPer1000Providers }) -join ' / '
+        $lines.Add(('| {0:N0} | {1:N0} KB | {2} | {3} | {4} |' -f $r.providers, ($r.fileBytes / 1KB), $r.runs, ($cells -join ' | '), $per))
     }
     $lines.Add('')
 }

@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
     Config-file benchmark: Add, Set, Get and Remove through the cmdlets on kratos.yml files holding
-    10 ... 10,000 providers, in this (fresh) process, warm, median of several runs. Writes JSON.
+    10 ... 10,000 providers, in this (fresh) process, warm (WarmupRounds on a small file, then one
+    untimed round per size), median of several runs. Writes JSON.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -11,7 +12,10 @@ param(
     [int] $Runs = 7,
     # Sizes at or above this many providers get LargeRuns runs (each edit reads the whole file).
     [int] $LargeFrom = 10000,
-    [int] $LargeRuns = 3
+    [int] $LargeRuns = 3,
+    # Untimed rounds on a small file first, so that the code runs JIT-optimised as in a long-lived
+    # session (.NET optimises a method after about 30 calls); cold first calls are measured separately.
+    [int] $WarmupRounds = 40
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
@@ -24,6 +28,14 @@ New-Item -ItemType Directory -Path $work | Out-Null
 $secret = ConvertTo-SecureString -String 'bench-client-secret-0123456789' -AsPlainText -Force
 $results = @()
 try {
+    $warm = Join-Path $work 'warmup.yml'
+    $warmIds = New-BenchKratosConfig -Path $warm -Count 10
+    for ($r = 0; $r -lt $WarmupRounds; $r++) {
+        $null = Add-KratosIdp bench-new -ConfigPath $warm -Provider github -ClientId "bench-client-$r" -ClientSecret $secret -Label 'Bench'
+        Set-KratosIdpProvider $warmIds[5] -ConfigPath $warm -Label "Bench label $r"
+        $null = Get-KratosIdp -ConfigPath $warm
+        Remove-KratosIdp bench-new -ConfigPath $warm
+    }
     foreach ($size in [int[]]($Sizes -split ',')) {
         $path = Join-Path $work "kratos-$size.yml"
         $ids = New-BenchKratosConfig -Path $path -Count $size
