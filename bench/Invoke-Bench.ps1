@@ -179,7 +179,7 @@ if ($report.Contains('juju')) {
     foreach ($name in $report.juju[0].cmdlets.cmdlet) {
         $cells = foreach ($j in $report.juju) {
             $c = $j.cmdlets | Where-Object cmdlet -eq $name
-            '{0} calls, {1:N0} ms' -f $c.jujuCalls, $c.medianMs
+            '{0} call{1}, {2:N0} ms' -f $c.jujuCalls, $(if ($c.jujuCalls -eq 1) { '' } else { 's' }), $c.medianMs
         }
         $lines.Add("| $name | $($cells -join ' | ') |")
     }
