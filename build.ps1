@@ -12,13 +12,17 @@
            named ExternalIdp) and out/ExternalIdp.<version>.nupkg (for a PowerShell repository),
            by build/New-ExternalIdpPackage.ps1.
     Clean  removes out/ and every bin/ and obj/ folder.
+    Bench  Build, then the benchmarks (bench/Invoke-Bench.ps1): module import, config-file edits on
+           10 to 10,000 providers, juju calls per cmdlet against the fake juju. Writes
+           out/bench.json and out/bench.md and prints the tables. Runs per measurement: 7, or
+           $env:EXTERNALIDP_BENCH_RUNS. Figures to read, never asserted by a test.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -223,6 +227,17 @@ function Invoke-Clean {
         ForEach-Object { if (Test-Path $_.FullName) { Remove-Item $_.FullName -Recurse -Force } }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $benchArgs = @{ ModulePath = $ModuleOut; OutDir = $Out }
+    if (Test-Path $FakesOut) { $benchArgs.FakeJujuBin = $FakesOut }
+    else { $benchArgs.Only = 'Import', 'ConfigFile' }
+    if ($env:EXTERNALIDP_BENCH_RUNS) { $benchArgs.Runs = [int] $env:EXTERNALIDP_BENCH_RUNS }
+    Write-Step 'Benchmarks (bench/Invoke-Bench.ps1)'
+    # The benchmark scripts load the module only in child processes, never in this one.
+    & (Join-Path $Root 'bench/Invoke-Bench.ps1') @benchArgs
+}
+
 Push-Location $Root
 try {
     switch ($Task) {
@@ -230,6 +245,7 @@ try {
         'Test' { Invoke-Test }
         'Package' { Invoke-Package }
         'Clean' { Invoke-Clean }
+        'Bench' { Invoke-Bench }
     }
 }
 finally {

@@ -216,18 +216,14 @@ namespace ExternalIdp.Core.ConfigFile
                 return new Planned { Edits = edits, Slots = slots, Enable = true, Note = n };
             }
 
-            // Plan and check against the file as it is now (errors come before any question), ask, then redo under the lock.
-            Preview(Load(), Plan);
+            // Plan and check against the file as it is now (errors come before any question), ask, then commit under the lock.
+            var preview = Prepare(ConfigFileStore.Read(ConfigPath), Plan);
             if (!host.ShouldProcess($"IdP '{id}' in {Description}", $"Add {kind.Name} provider")) return null;
-            KratosConfigDocument written;
-            string note;
+            Prepared done;
             using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
-            {
-                var doc = Load();
-                var planned = Plan(doc);
-                note = planned.Note;
-                written = Commit(doc, planned);
-            }
+                done = CommitLocked(preview, Plan);
+            var written = done.Written;
+            var note = done.Plan.Note;
             if (note != null) host.WriteVerbose(note);
             host.WriteVerbose($"Added the {kind.Name} provider '{id}' to {Description}.");
             var item = written.Items.Last(i => written.IdOf(i) == id);
@@ -312,7 +308,8 @@ namespace ExternalIdp.Core.ConfigFile
                     $"Nothing to change for '{IdpRules.Printable(name)}': give at least one setting (-Label, -Scope, -ClientId, -ClientSecret, -Provider, ...).", name);
             IdpRules.ValidateValues(changes);
 
-            var current = Load();
+            var content = ConfigFileStore.Read(ConfigPath);
+            var current = ConfigFileStore.Parse(content, ConfigRoot);
             var plan = PlanSet(current, name, changes);
             var finalId = plan.NewId ?? name;
             if (plan.Changes.Count == 0)
@@ -326,17 +323,20 @@ namespace ExternalIdp.Core.ConfigFile
                 var slots = doc.Items.Select(i => i == sp.Entry ? new Slot { Intended = PlainOf(sp.Result) } : new Slot { Orig = i }).ToList();
                 return new Planned { Edits = edits, Slots = slots };
             }
-            Preview(current, d => Plan(d, plan));
+            var preview = Prepare(content, current, Plan(current, plan));
             var what = string.Join(", ", plan.Changes.Select(c => Fields.ParameterOf.TryGetValue(c.Key, out var p) ? p : c.Key).Distinct());
             if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Set {what}")) return null;
 
-            KratosConfigDocument written;
-            using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
+            // When the file changed since the preview, the change is planned again on what is there now.
+            Planned PlanAgain(KratosConfigDocument doc)
             {
-                var doc = Load();
                 plan = PlanSet(doc, name, changes);
-                written = Commit(doc, Plan(doc, plan));
+                return Plan(doc, plan);
             }
+            Prepared done;
+            using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
+                done = CommitLocked(preview, PlanAgain);
+            var written = done.Written;
             if (plan.Dropped.Count > 0)
                 host.WriteWarning($"The provider kind of '{name}' changed from '{plan.OldKind?.Name}' to '{plan.NewKind.Name}': removed {string.Join(", ", plan.Dropped)}, which '{plan.NewKind.Name}' doesn't take.");
             if (plan.NewId != null)
@@ -367,13 +367,10 @@ namespace ExternalIdp.Core.ConfigFile
                 var slots = doc.Items.Where(i => i != item).Select(i => new Slot { Orig = i }).ToList();
                 return new Planned { Edits = edits, Slots = slots };
             }
-            Preview(Load(), Plan);
+            var preview = Prepare(ConfigFileStore.Read(ConfigPath), Plan);
             if (!host.ShouldProcess($"IdP '{name}' in {Description}", "Remove provider")) return false;
             using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
-            {
-                var doc = Load();
-                Commit(doc, Plan(doc));
-            }
+                CommitLocked(preview, Plan);
             host.WriteVerbose($"Removed the IdP '{name}' from {Description}.");
             return true;
         }
@@ -446,12 +443,46 @@ namespace ExternalIdp.Core.ConfigFile
             public string Note;
         }
 
-        /// <summary>Computes and checks the new text without writing it.</summary>
-        private (string Text, KratosConfigDocument Doc) Preview(KratosConfigDocument doc, Func<KratosConfigDocument, Planned> plan)
+        /// <summary>One read of the file with the change planned and checked on it (nothing written yet).</summary>
+        private sealed class Prepared
         {
-            var p = plan(doc);
-            return Check(doc, p);
+            public ConfigFileContent Content;
+            public KratosConfigDocument Doc;
+            public Planned Plan;
+            public string Text;
+            public KratosConfigDocument Written;
         }
+
+        /// <summary>Parses content, plans the change and checks the new text, without writing it.</summary>
+        private Prepared Prepare(ConfigFileContent content, Func<KratosConfigDocument, Planned> plan)
+        {
+            var doc = ConfigFileStore.Parse(content, ConfigRoot);
+            return Prepare(content, doc, plan(doc));
+        }
+
+        private Prepared Prepare(ConfigFileContent content, KratosConfigDocument doc, Planned planned)
+        {
+            var (text, written) = Check(doc, planned);
+            return new Prepared { Content = content, Doc = doc, Plan = planned, Text = text, Written = written };
+        }
+
+        /// <summary>
+        /// Call with the lock held: reads the file again and writes the change. When the file is still
+        /// exactly what the preview read, the preview's checked text is written (planning and checking
+        /// the same input again would give the same text); otherwise the change is planned and checked
+        /// again on what is there now.
+        /// </summary>
+        private Prepared CommitLocked(Prepared preview, Func<KratosConfigDocument, Planned> plan)
+        {
+            var content = ConfigFileStore.Read(ConfigPath);
+            var p = SameContent(content, preview.Content) ? preview : Prepare(content, plan);
+            ConfigFileStore.WriteAtomic(ConfigPath, p.Text, p.Doc.Bom);
+            return p;
+        }
+
+        /// <summary>Same bytes: the text is decoded strictly, so equal text and BOM mean equal bytes.</summary>
+        private static bool SameContent(ConfigFileContent a, ConfigFileContent b)
+            => a.Bom == b.Bom && a.Json == b.Json && string.Equals(a.Text, b.Text, StringComparison.Ordinal);
 
         private (string Text, KratosConfigDocument Doc) Check(KratosConfigDocument doc, Planned p)
         {
@@ -462,13 +493,6 @@ namespace ExternalIdp.Core.ConfigFile
                 throw Refuse(doc, "the changes overlap");
             }
             return (newText, SelfCheck(doc, newText, p.Slots, p.Enable));
-        }
-
-        private KratosConfigDocument Commit(KratosConfigDocument doc, Planned p)
-        {
-            var (text, written) = Check(doc, p);
-            ConfigFileStore.WriteAtomic(ConfigPath, text, doc.Bom);
-            return written;
         }
 
         private ExternalIdpException Refuse(KratosConfigDocument doc, string why)
@@ -488,19 +512,26 @@ namespace ExternalIdp.Core.ConfigFile
                 throw Refuse(orig, "the edited text would not read back as a valid config");
             }
             // (a) the whole document means what was intended: the original with the new providers list.
-            var expected = orig.Plain(orig.Doc.Root);
-            var cur = expected as Dictionary<string, object>;
-            if (!string.IsNullOrEmpty(orig.ConfigRoot))
-                foreach (var seg in orig.ConfigRoot.Split('.')) cur = (Dictionary<string, object>)cur[seg];
-            for (int i = 0; i < KratosConfigDocument.Chain.Length - 1; i++)
+            // Untouched entries whose text and column are the same in both, and whose value follows
+            // from their text alone, stand for themselves instead of being turned into values on both
+            // sides: (b) below checks their text. Any other entry is compared by value.
+            var same = UntouchedSpans(orig, nd, slots);
+            object expected, actual;
+            if (same == null)
             {
-                var k = KratosConfigDocument.Chain[i];
-                if (!cur.TryGetValue(k, out var next) || !(next is Dictionary<string, object>)) cur[k] = next = new Dictionary<string, object>(StringComparer.Ordinal);
-                cur = (Dictionary<string, object>)next;
-                if (i == 2 && enable) cur["enabled"] = new YamlText.Typed("bool", "true");
+                expected = orig.Plain(orig.Doc.Root);
+                ProvidersHolder(expected, orig.ConfigRoot, enable)["providers"] = slots.Select(s => s.Orig != null ? orig.Plain(s.Orig) : s.Intended).ToList();
+                actual = nd.Plain(nd.Doc.Root);
             }
-            cur["providers"] = slots.Select(s => s.Orig != null ? orig.Plain(s.Orig) : s.Intended).ToList();
-            var actual = nd.Plain(nd.Doc.Root);
+            else
+            {
+                var marks = slots.Select(_ => new object()).ToArray();
+                expected = orig.Plain(orig.Doc.Root, 0, orig.Providers);
+                ProvidersHolder(expected, orig.ConfigRoot, enable)["providers"] = slots.Select((s, i) => same[i] ? marks[i] : s.Orig != null ? orig.Plain(s.Orig) : s.Intended).ToList();
+                actual = nd.Plain(nd.Doc.Root, 0, nd.Providers);
+                // nd.Providers sits at the providers path of nd (no aliases): put the list there.
+                ProvidersHolder(actual, nd.ConfigRoot, false)["providers"] = nd.Items.Select((n, i) => same[i] ? marks[i] : nd.Plain(n)).ToList();
+            }
             if (!PlainEquals(expected, actual))
                 throw Refuse(orig, "the edited file would not read back as intended");
             // (b) entries that were not touched are byte-identical.
@@ -514,6 +545,45 @@ namespace ExternalIdp.Core.ConfigFile
                     throw Refuse(orig, "an entry that should stay unchanged would change");
             }
             return nd;
+        }
+
+        /// <summary>The mapping that holds (or should hold) "providers" in a plain document, created where missing.</summary>
+        private static Dictionary<string, object> ProvidersHolder(object plainRoot, string configRoot, bool enable)
+        {
+            var cur = plainRoot as Dictionary<string, object>;
+            if (!string.IsNullOrEmpty(configRoot))
+                foreach (var seg in configRoot.Split('.')) cur = (Dictionary<string, object>)cur[seg];
+            for (int i = 0; i < KratosConfigDocument.Chain.Length - 1; i++)
+            {
+                var k = KratosConfigDocument.Chain[i];
+                if (!cur.TryGetValue(k, out var next) || !(next is Dictionary<string, object>)) cur[k] = next = new Dictionary<string, object>(StringComparer.Ordinal);
+                cur = (Dictionary<string, object>)next;
+                if (i == 2 && enable) cur["enabled"] = new YamlText.Typed("bool", "true");
+            }
+            return cur;
+        }
+
+        /// <summary>
+        /// For each slot, whether it is an untouched entry with the same text at the same column in
+        /// both documents and a value that follows from that text alone; null when the documents
+        /// hold anchors or aliases, or the providers lists differ in style or length (then every
+        /// entry is compared by value).
+        /// </summary>
+        private static bool[] UntouchedSpans(KratosConfigDocument orig, KratosConfigDocument nd, List<Slot> slots)
+        {
+            if (orig.Doc.HasAliases || orig.Doc.Anchors.Count > 0 || nd.Doc.HasAliases || nd.Doc.Anchors.Count > 0) return null;
+            if (orig.Providers == null || nd.Providers == null || orig.Providers.Flow != nd.Providers.Flow || nd.Items.Count != slots.Count) return null;
+            var same = new bool[slots.Count];
+            for (int i = 0; i < slots.Count; i++)
+            {
+                var o = slots[i].Orig;
+                if (o == null) continue;
+                var n = nd.Items[i];
+                same[i] = o.Column == n.Column && o.End - o.Start == n.End - n.Start
+                    && string.CompareOrdinal(orig.Text, o.Start, nd.Text, n.Start, o.End - o.Start) == 0
+                    && KratosConfigDocument.ValueFromTextAlone(o);
+            }
+            return same;
         }
 
         // ------------------------------------------------------------------ values

@@ -155,25 +155,53 @@ namespace ExternalIdp.Core.ConfigFile
         // ------------------------------------------------------------------ reading
 
         /// <summary>Plain value of a node: null, string, YamlText.Typed, List&lt;object&gt;, Dictionary&lt;string, object&gt;.</summary>
-        public object Plain(YNode n, int depth = 0)
+        /// <param name="skip">A node whose value is not computed (null in its place).</param>
+        public object Plain(YNode n, int depth = 0, YNode skip = null)
         {
             if (depth > 100) return null;
+            if (skip != null && ReferenceEquals(n, skip)) return null;
             switch (n)
             {
                 case YScalar s: return YamlText.Resolve(s);
-                case YAlias a: return Doc.Anchors.TryGetValue(a.Name, out var t) ? Plain(t, depth + 1) : null;
-                case YSequence q: return q.Items.Select(i => Plain(i, depth + 1)).ToList();
+                case YAlias a: return Doc.Anchors.TryGetValue(a.Name, out var t) ? Plain(t, depth + 1, skip) : null;
+                case YSequence q: return q.Items.Select(i => Plain(i, depth + 1, skip)).ToList();
                 case YMapping m:
                 {
                     var d = new Dictionary<string, object>(StringComparer.Ordinal);
                     foreach (var p in m.Pairs)
                     {
                         var k = p.Key is YScalar ks ? ks.Value : "?" + p.Key.Start;
-                        d[k] = Plain(p.Value, depth + 1);
+                        d[k] = Plain(p.Value, depth + 1, skip);
                     }
                     return d;
                 }
                 default: return null;
+            }
+        }
+
+        /// <summary>
+        /// Whether the value of n follows from its text alone, wherever that text sits: no anchors,
+        /// aliases, tags or merge keys (their meaning comes from elsewhere), only scalar keys (other
+        /// keys are named by position), and no literal or folded scalars (their value can take in
+        /// blank lines after the node's span).
+        /// </summary>
+        public static bool ValueFromTextAlone(YNode n)
+        {
+            switch (n)
+            {
+                case YScalar s:
+                    return !s.HasAnchorOrTag && s.Style != ScalarStyle.Literal && s.Style != ScalarStyle.Folded;
+                case YSequence q:
+                    if (q.HasAnchorOrTag) return false;
+                    foreach (var i in q.Items) if (!ValueFromTextAlone(i)) return false;
+                    return true;
+                case YMapping m:
+                    if (m.HasAnchorOrTag || m.HasMergeKey) return false;
+                    foreach (var p in m.Pairs)
+                        if (!(p.Key is YScalar) || !ValueFromTextAlone(p.Key) || !ValueFromTextAlone(p.Value)) return false;
+                    return true;
+                default:
+                    return false;
             }
         }
 

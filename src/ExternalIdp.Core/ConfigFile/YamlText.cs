@@ -41,10 +41,20 @@ namespace ExternalIdp.Core.ConfigFile
                 return s.Value;
             }
             var v = s.Value;
-            if (v.Length == 0 || NullWords.IsMatch(v)) return null;
-            if (BoolWords.IsMatch(v)) return new Typed("bool", v);
-            if (NumberLike.IsMatch(v)) return new Typed("number", v);
-            if (TimestampLike.IsMatch(v)) return new Typed("timestamp", v);
+            if (v.Length == 0) return null;
+            // Only run the patterns that can match: every null and bool word has at most 5 characters
+            // and starts with one of "~nNyYtTfFoO"; every number and timestamp starts with "-+." or a digit.
+            char c = v[0];
+            if (v.Length <= 5 && "~nNyYtTfFoO".IndexOf(c) >= 0)
+            {
+                if (NullWords.IsMatch(v)) return null;
+                if (BoolWords.IsMatch(v)) return new Typed("bool", v);
+            }
+            else if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.')
+            {
+                if (NumberLike.IsMatch(v)) return new Typed("number", v);
+                if (TimestampLike.IsMatch(v)) return new Typed("timestamp", v);
+            }
             return v;
         }
 
