@@ -146,12 +146,16 @@ Describe 'A lock holder that dies' {
             $described | Should -BeTrue -Because 'the child takes the lock and describes itself'
 
             # A writer that gives up names the holder: its pid and host.
-            $target = New-Object ExternalIdp.Core.ConfigFile.ConfigFileTarget -ArgumentList $cfg, $null
+            # The core lives in the module's own load context: reach its types through the assembly.
+            $core = [ExternalIdp.KratosIdp].Assembly
+            $target = $core.GetType('ExternalIdp.Core.Targets', $true)::Open($cfg, $null, $null, $null)
             $target.LockTimeout = [TimeSpan]::FromMilliseconds(500)
-            $settings = [ExternalIdp.Core.IdpSettings]::new()
-            $settings.Provider = 'github'; $settings.ClientId = 'gh2'; $settings.ClientSecret = [ExternalIdp.Core.SecretValue]::FromPlainText('s3cret-value')
+            $settings = [Activator]::CreateInstance($core.GetType('ExternalIdp.Core.IdpSettings', $true))
+            $settings.Provider = 'github'; $settings.ClientId = 'gh2'
+            $settings.ClientSecret = $core.GetType('ExternalIdp.Core.SecretValue', $true)::FromPlainText('s3cret-value')
+            $options = [Activator]::CreateInstance($core.GetType('ExternalIdp.Core.OperationOptions', $true))
             $err = $null
-            try { $null = $target.Add('second', $settings, [ExternalIdp.Core.OperationOptions]::new(), $null) } catch { $err = $_.Exception.InnerException }
+            try { $null = $target.Add('second', $settings, $options, $null) } catch { $err = $_.Exception.InnerException }
             $err | Should -Not -BeNullOrEmpty
             $err.ErrorId | Should -Be 'KratosConfigFileLocked'
             $err.Message | Should -Match ("held by process {0} \(" -f $holder.Id)
