@@ -38,7 +38,8 @@ namespace ExternalIdp.Core.ConfigFile
     ///    entries are all as intended. 'enabled' is not touched (an edit that must switch it on
     ///    changes a line outside the list, which step 2 refuses; when it is requested it must already
     ///    read as true).
-    /// Anything else (JSON, flow lists, keys created around the list, tabs, anchors, unusual layout)
+    /// Anything else (JSON, flow lists, keys created around the list, tabs, anchors, line breaks other
+    /// than LF and CRLF, unusual layout)
     /// answers "not sure" and the whole new text is re-read and compared, as before.
     /// </remarks>
     internal static class LocalCheck
@@ -64,6 +65,9 @@ namespace ExternalIdp.Core.ConfigFile
             if (orig.Doc.DocumentCount != 1 || orig.Doc.HasAliases || orig.Doc.Anchors.Count > 0 || seq.HasAnchorOrTag) return false;
             if (enable && !EnabledIsTrue(orig)) return false;
             if (string.Equals(o, newText, StringComparison.Ordinal)) return false;
+            // The reasoning below goes by lines ending in LF (or CRLF); a reader may also break lines at
+            // a lone CR, NEL, LS or PS, so text holding one of those is not judged here.
+            if (OtherBreaks(o) || OtherBreaks(newText)) return false;
 
             // 1. The changed region, in whole lines.
             int lo = o.Length, ln = newText.Length, max = Math.Min(lo, ln);
@@ -189,6 +193,15 @@ namespace ExternalIdp.Core.ConfigFile
             var f = d.Oidc.FindAll("enabled");
             if (f.Count != 1 || !(f[0].Value is YScalar s) || s.HasAnchorOrTag) return false;
             return ConfigFileTarget.PlainEquals(YamlText.Resolve(s), new YamlText.Typed("bool", "true"));
+        }
+
+        private static readonly char[] Breaks = { '\r', '\u0085', '\u2028', '\u2029' };
+
+        private static bool OtherBreaks(string t)
+        {
+            for (int i = t.IndexOfAny(Breaks); i >= 0; i = i + 1 < t.Length ? t.IndexOfAny(Breaks, i + 1) : -1)
+                if (t[i] != '\r' || i + 1 >= t.Length || t[i + 1] != '\n') return true;
+            return false;
         }
 
         private static int Indent(string t, int ls)

@@ -270,6 +270,23 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         }
 
         [Theory]
+        [InlineData("\r")]
+        [InlineData("\u0085")]
+        [InlineData("\u2028")]
+        public void Text_with_other_line_breaks_is_not_judged_locally(string brk)
+        {
+            // A lone CR, NEL or LS may break a line for a YAML reader: the line-based reasoning doesn't apply.
+            var (doc, slots) = Open(Many(3).Replace("log:\n  level: debug\n", "log:\n  note: \"a" + brk + "    b\"\n"));
+            slots[1] = new ConfigFileTarget.Slot { Intended = Intended("One") };
+            var text = doc.Text.Replace(P1, WithLabel("            label: One\n"));
+            Assert.False(LocalCheck.TryVerify(doc, text, slots, false, out _));
+            // Without it, the same edit is verified locally.
+            var (plain, plainSlots) = Open(Many(3));
+            plainSlots[1] = new ConfigFileTarget.Slot { Intended = Intended("One") };
+            Assert.True(LocalCheck.TryVerify(plain, plain.Text.Replace(P1, WithLabel("            label: One\n")), plainSlots, false, out _));
+        }
+
+        [Theory]
         [InlineData("log:\n  level: debug\n", "log:\n  level: info\n")]                    // a change outside the list as well
         [InlineData("      enabled: true\n", "      enabled: false\n")]                    // oidc switched off
         [InlineData("          - id: p2\n", "          - id: p2\n            client_id: extra\n")] // an untouched entry changed too
