@@ -165,15 +165,17 @@ namespace ExternalIdp.Core.ConfigFile
             return null;
         }
 
-        private YNode FindEntry(KratosConfigDocument doc, string name)
+        private YNode FindEntry(KratosConfigDocument doc, string name) => FindEntry(doc, doc.Items, name);
+
+        private YNode FindEntry(KratosConfigDocument doc, IReadOnlyList<YNode> items, string name)
         {
             if (string.IsNullOrEmpty(name))
                 throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
                     "No IdP name given: give -Name with the provider id of the entry (see Get-KratosIdp).");
-            var matches = doc.Items.Where(i => doc.IdOf(i) == name).ToList();
+            var matches = items.Where(i => doc.IdOf(i) == name).ToList();
             if (matches.Count == 0)
             {
-                var ids = doc.Items.Select(doc.IdOf).Where(x => x != null).ToList();
+                var ids = items.Select(doc.IdOf).Where(x => x != null).ToList();
                 var known = ids.Count == 0 ? "There are no provider entries in it." : $"The provider ids there are: {string.Join(", ", ids)}.";
                 throw new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.ObjectNotFound,
                     $"No IdP with the provider id '{IdpRules.Printable(name)}' in {Description}. {known} Check -Name (Get-KratosIdp -ConfigPath {ConfigPath} lists them).", name);
@@ -222,11 +224,11 @@ namespace ExternalIdp.Core.ConfigFile
             Prepared done;
             using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
                 done = CommitLocked(preview, Plan);
-            var written = done.Written;
+            var written = done.View;
             var note = done.Plan.Note;
             if (note != null) host.WriteVerbose(note);
             host.WriteVerbose($"Added the {kind.Name} provider '{id}' to {Description}.");
-            var item = written.Items.Last(i => written.IdOf(i) == id);
+            var item = done.Items.Last(i => written.IdOf(i) == id);
             return ToIdp(written, item, false);
         }
 
@@ -336,7 +338,7 @@ namespace ExternalIdp.Core.ConfigFile
             Prepared done;
             using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
                 done = CommitLocked(preview, PlanAgain);
-            var written = done.Written;
+            var written = done.View;
             if (plan.Dropped.Count > 0)
                 host.WriteWarning($"The provider kind of '{name}' changed from '{plan.OldKind?.Name}' to '{plan.NewKind.Name}': removed {string.Join(", ", plan.Dropped)}, which '{plan.NewKind.Name}' doesn't take.");
             if (plan.NewId != null)
@@ -346,7 +348,7 @@ namespace ExternalIdp.Core.ConfigFile
                 host.WriteWarning($"The provider id changed from '{name}' to '{plan.NewId}'. Kratos links users as '<id>:<subject>', so users who signed in through '{name}' can no longer sign in through it until their links are migrated, and the redirect URI changes.{uri}");
             }
             host.WriteVerbose($"Changed {what} of the IdP '{finalId}' in {Description}.");
-            return ToIdp(written, FindEntry(written, finalId), false);
+            return ToIdp(written, FindEntry(written, done.Items, finalId), false);
         }
 
         public KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host)
@@ -450,8 +452,16 @@ namespace ExternalIdp.Core.ConfigFile
             public KratosConfigDocument Doc;
             public Planned Plan;
             public string Text;
+            /// <summary>The written document as re-read by the full check; null when the local check verified the edit.</summary>
             public KratosConfigDocument Written;
+            /// <summary>Where document-wide values (enabled, base URLs) are read after the change: Written, or the original when only entries changed.</summary>
+            public KratosConfigDocument View;
+            /// <summary>The providers list after the change.</summary>
+            public IReadOnlyList<YNode> Items;
         }
+
+        /// <summary>How the last change made through this target was checked: "Local", "Full", or null (none yet). For tests and diagnostics.</summary>
+        internal string LastCheck { get; private set; }
 
         /// <summary>Parses content, plans the change and checks the new text, without writing it.</summary>
         private Prepared Prepare(ConfigFileContent content, Func<KratosConfigDocument, Planned> plan)
@@ -462,8 +472,8 @@ namespace ExternalIdp.Core.ConfigFile
 
         private Prepared Prepare(ConfigFileContent content, KratosConfigDocument doc, Planned planned)
         {
-            var (text, written) = Check(doc, planned);
-            return new Prepared { Content = content, Doc = doc, Plan = planned, Text = text, Written = written };
+            var (text, written, items) = Check(doc, planned);
+            return new Prepared { Content = content, Doc = doc, Plan = planned, Text = text, Written = written, View = written ?? doc, Items = items };
         }
 
         /// <summary>
@@ -484,7 +494,7 @@ namespace ExternalIdp.Core.ConfigFile
         private static bool SameContent(ConfigFileContent a, ConfigFileContent b)
             => a.Bom == b.Bom && a.Json == b.Json && string.Equals(a.Text, b.Text, StringComparison.Ordinal);
 
-        private (string Text, KratosConfigDocument Doc) Check(KratosConfigDocument doc, Planned p)
+        private (string Text, KratosConfigDocument Doc, IReadOnlyList<YNode> Items) Check(KratosConfigDocument doc, Planned p)
         {
             string newText;
             try { newText = Render.Apply(doc.Text, p.Edits); }
@@ -492,7 +502,16 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 throw Refuse(doc, "the changes overlap");
             }
-            return (newText, SelfCheck(doc, newText, p.Slots, p.Enable));
+            // Whole entries of a block list changed and nothing else: verified from the changed lines
+            // (see LocalCheck for why that is enough). Anything else: the whole new text is re-read.
+            if (LocalCheck.TryVerify(doc, newText, p.Slots, p.Enable, out var items))
+            {
+                LastCheck = "Local";
+                return (newText, null, items);
+            }
+            var nd = SelfCheck(doc, newText, p.Slots, p.Enable);
+            LastCheck = "Full";
+            return (newText, nd, nd.Items);
         }
 
         private ExternalIdpException Refuse(KratosConfigDocument doc, string why)

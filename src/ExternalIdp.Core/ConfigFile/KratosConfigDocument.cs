@@ -426,7 +426,7 @@ namespace ExternalIdp.Core.ConfigFile
         }
 
         /// <summary>The '-' that starts a block sequence item.</summary>
-        private int DashOf(YNode item)
+        internal int DashOf(YNode item)
         {
             int i = item.Start - 1;
             while (i >= 0 && (Text[i] == ' ' || Text[i] == '\t')) i--;

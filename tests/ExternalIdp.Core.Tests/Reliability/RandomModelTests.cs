@@ -72,7 +72,7 @@ namespace ExternalIdp.Core.Tests.Reliability
                 }
                 steps += run.Step;
                 refused += run.Refused;
-                _out.WriteLine($"seed {seed}: {origin}: {run.Step} steps, {run.Refused} refused as expected, {run.Model.Count} providers at the end");
+                _out.WriteLine($"seed {seed}: {origin}: {run.Step} steps, {run.Refused} refused as expected, {run.Local} changes checked locally, {run.Full} by a full re-read, {run.Model.Count} providers at the end");
             }
             _out.WriteLine($"seed {seed}: {steps} steps in all, {refused} refused");
         }
@@ -149,6 +149,8 @@ namespace ExternalIdp.Core.Tests.Reliability
             private readonly HashSet<string> _validated = new HashSet<string>(StringComparer.Ordinal);
             public readonly List<JToken> Model;
             public int Step, Refused;
+            /// <summary>Successful changes verified by the local check, and by the full re-read.</summary>
+            public int Local, Full;
             public string LastOp = "(none)";
 
             public Run(Random r, string path, string root, string origin)
@@ -265,6 +267,8 @@ namespace ExternalIdp.Core.Tests.Reliability
                         AssertUnchanged(before, LastOp);
                         Refused++;
                     }
+                    if (error == null && t.LastCheck == "Local") Local++;
+                    else if (error == null && t.LastCheck == "Full") Full++;
                     Check(beforeText, mayTouchOutside);
                 }
                 Step--;
