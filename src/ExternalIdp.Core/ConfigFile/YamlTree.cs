@@ -1,31 +1,56 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.IO;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
 namespace ExternalIdp.Core.ConfigFile
 {
-    /// <summary>A node of a YAML/JSON document with the character span it occupies in the text.</summary>
+    /// <summary>
+    /// A node of a YAML/JSON document with the character span it occupies in the text. Nodes are
+    /// immutable once built, so one parsed tree can be shared by every operation that reads the
+    /// same text (see <see cref="ParsedDocuments"/>).
+    /// </summary>
     internal abstract class YNode
     {
         /// <summary>Index of the node's first character (for a block sequence: its first dash).</summary>
-        public int Start;
+        public readonly int Start;
         /// <summary>Index after the node's last content character (comments and line breaks after it excluded).</summary>
-        public int End;
+        public readonly int End;
         /// <summary>1-based line and column of Start.</summary>
-        public int Line, Column;
-        public string Anchor;
-        public string Tag;
-        public bool Flow;
+        public readonly int Line, Column;
+        public readonly string Anchor;
+        public readonly string Tag;
+        public readonly bool Flow;
+
+        protected YNode(in NodeSpan span, string anchor, string tag, bool flow)
+        {
+            Start = span.Start; End = span.End; Line = span.Line; Column = span.Column;
+            Anchor = anchor; Tag = tag; Flow = flow;
+        }
+
+        public NodeSpan Span => new NodeSpan(Start, End, Line, Column);
 
         public bool HasAnchorOrTag => !string.IsNullOrEmpty(Anchor) || !string.IsNullOrEmpty(Tag);
     }
 
+    /// <summary>Where a node sits: its character span and the line and column of its start.</summary>
+    internal readonly struct NodeSpan
+    {
+        public readonly int Start, End, Line, Column;
+        public NodeSpan(int start, int end, int line, int column) { Start = start; End = end; Line = line; Column = column; }
+        /// <summary>The same span moved by chars characters and lines lines (the column stays).</summary>
+        public NodeSpan Moved(int chars, int lines) => new NodeSpan(Start + chars, End + chars, Line + lines, Column);
+        public NodeSpan WithEnd(int end) => new NodeSpan(Start, end, Line, Column);
+    }
+
     internal sealed class YScalar : YNode
     {
-        public string Value;
-        public ScalarStyle Style;
+        public readonly string Value;
+        public readonly ScalarStyle Style;
+        public YScalar(in NodeSpan span, string anchor, string tag, string value, ScalarStyle style)
+            : base(span, anchor, tag, false) { Value = value; Style = style; }
         public bool IsPlain => Style == ScalarStyle.Plain;
         /// <summary>An empty plain scalar (`key:` with nothing after it): null.</summary>
         public bool IsEmptyNull => Style == ScalarStyle.Plain && Value.Length == 0;
@@ -33,19 +58,24 @@ namespace ExternalIdp.Core.ConfigFile
 
     internal sealed class YAlias : YNode
     {
-        public string Name;
+        public readonly string Name;
+        public YAlias(in NodeSpan span, string name) : base(span, null, null, false) { Name = name; }
     }
 
     internal sealed class YPair
     {
-        public YNode Key;
-        public YNode Value;
+        public readonly YNode Key;
+        public readonly YNode Value;
+        public YPair(YNode key, YNode value) { Key = key; Value = value; }
         public string KeyText => (Key as YScalar)?.Value;
     }
 
     internal sealed class YMapping : YNode
     {
-        public readonly List<YPair> Pairs = new List<YPair>();
+        public readonly ReadOnlyCollection<YPair> Pairs;
+
+        public YMapping(in NodeSpan span, string anchor, string tag, bool flow, IList<YPair> pairs)
+            : base(span, anchor, tag, flow) { Pairs = new ReadOnlyCollection<YPair>(pairs); }
 
         public List<YPair> FindAll(string key)
         {
@@ -67,17 +97,26 @@ namespace ExternalIdp.Core.ConfigFile
 
     internal sealed class YSequence : YNode
     {
-        public readonly List<YNode> Items = new List<YNode>();
+        public readonly ReadOnlyCollection<YNode> Items;
+
+        public YSequence(in NodeSpan span, string anchor, string tag, bool flow, IList<YNode> items)
+            : base(span, anchor, tag, flow) { Items = new ReadOnlyCollection<YNode>(items); }
     }
 
     internal sealed class YDocument
     {
-        public string Text;
-        public YNode Root;
-        public int DocumentCount;
-        public int SecondDocumentLine;
-        public bool HasAliases;
-        public readonly Dictionary<string, YNode> Anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
+        public readonly string Text;
+        public readonly YNode Root;
+        public readonly int DocumentCount;
+        public readonly int SecondDocumentLine;
+        public readonly bool HasAliases;
+        public readonly IReadOnlyDictionary<string, YNode> Anchors;
+
+        public YDocument(string text, YNode root, int documentCount, int secondDocumentLine, bool hasAliases, IDictionary<string, YNode> anchors)
+        {
+            Text = text; Root = root; DocumentCount = documentCount; SecondDocumentLine = secondDocumentLine; HasAliases = hasAliases;
+            Anchors = new ReadOnlyDictionary<string, YNode>(anchors ?? new Dictionary<string, YNode>(StringComparer.Ordinal));
+        }
     }
 
     /// <summary>
@@ -86,20 +125,30 @@ namespace ExternalIdp.Core.ConfigFile
     /// </summary>
     internal static class YamlTreeReader
     {
+        /// <summary>What one parse collects besides the tree.</summary>
+        private sealed class State
+        {
+            public string Text;
+            public bool HasAliases;
+            public readonly Dictionary<string, YNode> Anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
+        }
+
         /// <summary>Parses text; throws YamlException (with Start mark) when it isn't YAML.</summary>
         public static YDocument Parse(string text)
         {
-            var doc = new YDocument { Text = text };
+            var st = new State { Text = text };
+            YNode root = null;
+            int count = 0, secondLine = 0;
             var parser = new TrackingParser(new Parser(new StringReader(text)));
             try
             {
                 parser.Consume<StreamStart>();
                 while (parser.TryConsume<DocumentStart>(out var ds))
                 {
-                    doc.DocumentCount++;
-                    if (doc.DocumentCount == 2) doc.SecondDocumentLine = (int)ds.Start.Line;
-                    var node = ReadNode(parser, doc);
-                    if (doc.DocumentCount == 1) doc.Root = node;
+                    count++;
+                    if (count == 2) secondLine = (int)ds.Start.Line;
+                    var node = ReadNode(parser, st);
+                    if (count == 1) root = node;
                     parser.Consume<DocumentEnd>();
                 }
                 parser.Consume<StreamEnd>();
@@ -109,7 +158,7 @@ namespace ExternalIdp.Core.ConfigFile
                 // YamlDotNet's scanner gives up this way on some malformed input: report where reading stopped.
                 throw new YamlException(parser.Last, parser.Last, "unexpected content after this point", ex);
             }
-            return doc;
+            return new YDocument(text, root, count, secondLine, st.HasAliases, st.Anchors);
         }
 
         /// <summary>Remembers where the last event ended, for errors the parser reports without a position.</summary>
@@ -126,90 +175,90 @@ namespace ExternalIdp.Core.ConfigFile
             }
         }
 
-        private static void Common(YNode n, ParsingEvent e, NodeEvent ne, YDocument doc)
+        private static NodeSpan SpanOf(ParsingEvent e) => new NodeSpan((int)e.Start.Index, (int)e.End.Index, (int)e.Start.Line, (int)e.Start.Column);
+
+        private static string AnchorOf(NodeEvent ne) => ne.Anchor.IsEmpty ? null : ne.Anchor.Value;
+        private static string TagOf(NodeEvent ne) => ne.Tag.IsEmpty ? null : ne.Tag.Value;
+
+        private static T Anchored<T>(T n, State st) where T : YNode
         {
-            n.Start = (int)e.Start.Index;
-            n.End = (int)e.End.Index;
-            n.Line = (int)e.Start.Line;
-            n.Column = (int)e.Start.Column;
-            if (ne != null)
-            {
-                if (!ne.Anchor.IsEmpty) { n.Anchor = ne.Anchor.Value; doc.Anchors[n.Anchor] = n; }
-                if (!ne.Tag.IsEmpty) n.Tag = ne.Tag.Value;
-            }
+            // A reused anchor name means the latest definition in the text (collections are built
+            // after their content, so compare positions rather than trust the order of building).
+            if (n.Anchor != null && (!st.Anchors.TryGetValue(n.Anchor, out var had) || had.Start < n.Start)) st.Anchors[n.Anchor] = n;
+            return n;
         }
 
-        private static YNode ReadNode(IParser parser, YDocument doc)
+        private static YNode ReadNode(IParser parser, State st)
         {
             var ev = parser.Current;
-            string text = doc.Text;
+            string text = st.Text;
             switch (ev)
             {
                 case Scalar s:
                 {
                     parser.MoveNext();
-                    var n = new YScalar { Value = s.Value, Style = s.Style };
-                    Common(n, s, s, doc);
+                    var span = SpanOf(s);
                     // Anchors and tags come before the scalar's text: Start is where they begin, that's fine for spans.
+                    int end = span.End;
                     if (s.Style == ScalarStyle.Literal || s.Style == ScalarStyle.Folded)
                     {
                         // The block scalar's end mark sits after its trailing line breaks: pull it back to the content.
-                        int e = n.End;
-                        while (e > n.Start && char.IsWhiteSpace(text[e - 1])) e--;
-                        n.End = e;
+                        while (end > span.Start && char.IsWhiteSpace(text[end - 1])) end--;
                     }
-                    if (n.End > text.Length) n.End = text.Length;
-                    return n;
+                    if (end > text.Length) end = text.Length;
+                    return Anchored(new YScalar(span.WithEnd(end), AnchorOf(s), TagOf(s), s.Value, s.Style), st);
                 }
                 case AnchorAlias a:
                 {
                     parser.MoveNext();
-                    doc.HasAliases = true;
-                    var n = new YAlias { Name = a.Value.Value };
-                    Common(n, a, null, doc);
-                    return n;
+                    st.HasAliases = true;
+                    return new YAlias(SpanOf(a), a.Value.Value);
                 }
                 case MappingStart ms:
                 {
                     parser.MoveNext();
-                    var n = new YMapping { Flow = ms.Style == MappingStyle.Flow };
-                    Common(n, ms, ms, doc);
+                    var span = SpanOf(ms);
+                    bool flow = ms.Style == MappingStyle.Flow;
+                    var pairs = new List<YPair>();
                     while (!(parser.Current is MappingEnd))
                     {
-                        var k = ReadNode(parser, doc);
-                        var v = ReadNode(parser, doc);
+                        var k = ReadNode(parser, st);
+                        var v = ReadNode(parser, st);
                         if (v is YScalar vs && vs.IsEmptyNull && string.IsNullOrEmpty(vs.Tag) && string.IsNullOrEmpty(vs.Anchor))
                         {
                             // `key:` with no value: its span is the point right after the colon.
                             int c = k.End;
                             while (c < text.Length && (text[c] == ' ' || text[c] == '\t')) c++;
-                            if (c < text.Length && text[c] == ':') { vs.Start = vs.End = c + 1; }
+                            if (c < text.Length && text[c] == ':')
+                                v = new YScalar(new NodeSpan(c + 1, c + 1, vs.Line, vs.Column), null, null, vs.Value, vs.Style);
                         }
-                        n.Pairs.Add(new YPair { Key = k, Value = v });
+                        pairs.Add(new YPair(k, v));
                     }
                     var me = parser.Current;
                     parser.MoveNext();
-                    n.End = n.Flow ? FlowEnd(text, (int)me.Start.Index, '}') : BlockEnd(n, n.Pairs.Count == 0 ? null : n.Pairs[n.Pairs.Count - 1].Value);
-                    return n;
+                    int end = flow ? FlowEnd(text, (int)me.Start.Index, '}') : BlockEnd(span.Start, pairs.Count == 0 ? null : pairs[pairs.Count - 1].Value);
+                    return Anchored(new YMapping(span.WithEnd(end), AnchorOf(ms), TagOf(ms), flow, pairs), st);
                 }
                 case SequenceStart ss:
                 {
                     parser.MoveNext();
-                    var n = new YSequence { Flow = ss.Style == SequenceStyle.Flow };
-                    Common(n, ss, ss, doc);
+                    var span = SpanOf(ss);
+                    bool flow = ss.Style == SequenceStyle.Flow;
+                    var items = new List<YNode>();
                     while (!(parser.Current is SequenceEnd))
-                        n.Items.Add(ReadNode(parser, doc));
+                        items.Add(ReadNode(parser, st));
                     var se = parser.Current;
                     parser.MoveNext();
-                    n.End = n.Flow ? FlowEnd(text, (int)se.Start.Index, ']') : BlockEnd(n, n.Items.Count == 0 ? null : n.Items[n.Items.Count - 1]);
-                    return n;
+                    int end = flow ? FlowEnd(text, (int)se.Start.Index, ']') : BlockEnd(span.Start, items.Count == 0 ? null : items[items.Count - 1]);
+                    return Anchored(new YSequence(span.WithEnd(end), AnchorOf(ss), TagOf(ss), flow, items), st);
                 }
                 default:
                     throw new YamlException(ev.Start, ev.End, "Unexpected YAML event " + ev.GetType().Name);
             }
         }
 
-        private static int BlockEnd(YNode n, YNode last) => last == null ? n.Start : Math.Max(last.End, n.Start);
+        /// <summary>Where a block collection ends: after its last child (at its start when it has none).</summary>
+        internal static int BlockEnd(int start, YNode last) => last == null ? start : Math.Max(last.End, start);
 
         private static int FlowEnd(string text, int at, char close)
         {
