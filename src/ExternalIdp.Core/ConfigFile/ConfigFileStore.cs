@@ -56,11 +56,40 @@ namespace ExternalIdp.Core.ConfigFile
             };
         }
 
+        /// <summary>
+        /// Whether the file at path holds exactly bytes (compared through a small buffer, without
+        /// reading the file into memory whole). False also when it can't be read: a Read then says why.
+        /// </summary>
+        public static bool HasBytes(string path, byte[] bytes)
+        {
+            try
+            {
+                using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
+                {
+                    if (fs.Length != bytes.Length) return false;
+                    var buf = new byte[Math.Min(bytes.Length, 64 * 1024)];
+                    int at = 0;
+                    while (at < bytes.Length)
+                    {
+                        int n = fs.Read(buf, 0, Math.Min(buf.Length, bytes.Length - at));
+                        if (n <= 0) return false;
+                        for (int i = 0; i < n; i++) if (buf[i] != bytes[at + i]) return false;
+                        at += n;
+                    }
+                    return fs.Read(buf, 0, 1) == 0;
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
         /// <summary>Parses content; parse errors become KratosConfigFileInvalid with line and column.</summary>
         public static KratosConfigDocument Parse(ConfigFileContent c, string configRoot)
         {
             YDocument doc;
-            try { doc = YamlTreeReader.Parse(c.Text); }
+            try { doc = ParsedDocuments.Parse(c.Path, c.Text); }
             catch (YamlException ex)
             {
                 throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData,
@@ -281,14 +310,15 @@ namespace ExternalIdp.Core.ConfigFile
             var dir = System.IO.Path.GetDirectoryName(full);
             var name = System.IO.Path.GetFileName(full);
             var temp = System.IO.Path.Combine(dir, "." + name + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp");
-            var body = new UTF8Encoding(false).GetBytes(text);
             try
             {
-                using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+                using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096))
                 {
                     if (bom) fs.Write(new byte[] { 0xEF, 0xBB, 0xBF }, 0, 3);
-                    fs.Write(body, 0, body.Length);
-                    fs.Flush(true);
+                    // Encoded through a small buffer: a big file's bytes are never held whole in memory.
+                    using (var w = new StreamWriter(fs, new UTF8Encoding(false), 16 * 1024, leaveOpen: true))
+                        w.Write(text);
+                    fs.Flush(true); // on disk (fsync) before the rename makes it the file
                 }
                 CopyUnixMode(full, temp);
                 beforeRename?.Invoke(temp);

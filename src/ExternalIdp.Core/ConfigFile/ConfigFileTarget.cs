@@ -9,8 +9,10 @@ namespace ExternalIdp.Core.ConfigFile
     /// <summary>
     /// IdPs in a Kratos config file: the entries of selfservice.methods.oidc.config.providers
     /// (below -ConfigRoot when the Kratos config is nested in a bigger YAML). Every operation
-    /// reads the file afresh; changes splice the text so that everything outside the changed
-    /// entry stays byte-identical, are checked by re-reading the result, and are written
+    /// reads the file afresh (its parse tree is reused only when the text is exactly one this
+    /// process parsed or wrote: see ParsedDocuments); changes splice the text so that everything
+    /// outside the changed entry stays byte-identical, are checked by re-reading the result (or,
+    /// for whole entries of a block list, the changed lines: see LocalCheck), and are written
     /// atomically under a lock.
     /// </summary>
     public sealed class ConfigFileTarget : IIdpTarget
@@ -458,6 +460,8 @@ namespace ExternalIdp.Core.ConfigFile
             public KratosConfigDocument View;
             /// <summary>The providers list after the change.</summary>
             public IReadOnlyList<YNode> Items;
+            /// <summary>The change as the local check verified it (null after the full check).</summary>
+            public LocalCheck.Edit Local;
         }
 
         /// <summary>How the last change made through this target was checked: "Local", "Full", or null (none yet). For tests and diagnostics.</summary>
@@ -472,8 +476,8 @@ namespace ExternalIdp.Core.ConfigFile
 
         private Prepared Prepare(ConfigFileContent content, KratosConfigDocument doc, Planned planned)
         {
-            var (text, written, items) = Check(doc, planned);
-            return new Prepared { Content = content, Doc = doc, Plan = planned, Text = text, Written = written, View = written ?? doc, Items = items };
+            var (text, written, items, local) = Check(doc, planned);
+            return new Prepared { Content = content, Doc = doc, Plan = planned, Text = text, Written = written, View = written ?? doc, Items = items, Local = local };
         }
 
         /// <summary>
@@ -484,17 +488,16 @@ namespace ExternalIdp.Core.ConfigFile
         /// </summary>
         private Prepared CommitLocked(Prepared preview, Func<KratosConfigDocument, Planned> plan)
         {
-            var content = ConfigFileStore.Read(ConfigPath);
-            var p = SameContent(content, preview.Content) ? preview : Prepare(content, plan);
+            // Same bytes: the text is decoded strictly, so equal bytes mean equal text and BOM.
+            var p = ConfigFileStore.HasBytes(ConfigPath, preview.Content.Bytes) ? preview : Prepare(ConfigFileStore.Read(ConfigPath), plan);
             ConfigFileStore.WriteAtomic(ConfigPath, p.Text, p.Doc.Bom);
+            // The next operation on the file as written finds its tree ready (see ParsedDocuments).
+            var tree = p.Written?.Doc ?? p.Local?.NewTree();
+            if (tree != null) ParsedDocuments.Remember(ConfigPath, tree);
             return p;
         }
 
-        /// <summary>Same bytes: the text is decoded strictly, so equal text and BOM mean equal bytes.</summary>
-        private static bool SameContent(ConfigFileContent a, ConfigFileContent b)
-            => a.Bom == b.Bom && a.Json == b.Json && string.Equals(a.Text, b.Text, StringComparison.Ordinal);
-
-        private (string Text, KratosConfigDocument Doc, IReadOnlyList<YNode> Items) Check(KratosConfigDocument doc, Planned p)
+        private (string Text, KratosConfigDocument Doc, IReadOnlyList<YNode> Items, LocalCheck.Edit Local) Check(KratosConfigDocument doc, Planned p)
         {
             string newText;
             try { newText = Render.Apply(doc.Text, p.Edits); }
@@ -504,14 +507,14 @@ namespace ExternalIdp.Core.ConfigFile
             }
             // Whole entries of a block list changed and nothing else: verified from the changed lines
             // (see LocalCheck for why that is enough). Anything else: the whole new text is re-read.
-            if (LocalCheck.TryVerify(doc, newText, p.Slots, p.Enable, out var items))
+            if (LocalCheck.TryVerifyEdit(doc, newText, p.Slots, p.Enable, out var local))
             {
                 LastCheck = "Local";
-                return (newText, null, items);
+                return (newText, null, local.Items, local);
             }
             var nd = SelfCheck(doc, newText, p.Slots, p.Enable);
             LastCheck = "Full";
-            return (newText, nd, nd.Items);
+            return (newText, nd, nd.Items, null);
         }
 
         private ExternalIdpException Refuse(KratosConfigDocument doc, string why)

@@ -51,14 +51,176 @@ namespace ExternalIdp.Core.ConfigFile
         /// </summary>
         public static bool TryVerify(KratosConfigDocument orig, string newText, List<ConfigFileTarget.Slot> slots, bool enable, out List<YNode> items)
         {
-            items = null;
-            try { return Verify(orig, newText, slots, enable, ref items); }
-            catch (ExternalIdpException) { items = null; return false; }
-            catch (YamlException) { items = null; return false; }
+            bool ok = TryVerifyEdit(orig, newText, slots, enable, out var edit);
+            items = edit?.Items;
+            return ok;
         }
 
-        private static bool Verify(KratosConfigDocument orig, string newText, List<ConfigFileTarget.Slot> slots, bool enable, ref List<YNode> items)
+        /// <summary>As above; edit describes the verified change (null when not verified).</summary>
+        public static bool TryVerifyEdit(KratosConfigDocument orig, string newText, List<ConfigFileTarget.Slot> slots, bool enable, out Edit edit)
         {
+            edit = null;
+            try { return Verify(orig, newText, slots, enable, ref edit); }
+            catch (ExternalIdpException) { edit = null; return false; }
+            catch (YamlException) { edit = null; return false; }
+        }
+
+        /// <summary>
+        /// A change verified by the local check: the original lines [A, Q) of the original text were
+        /// replaced by the lines [A, QN) of the new text, which hold the items of Read (null: none).
+        /// </summary>
+        internal sealed class Edit
+        {
+            public KratosConfigDocument Orig;
+            public string NewText;
+            /// <summary>The providers list after the change (original nodes outside the changed lines; nodes of Read, positioned in the changed lines alone, inside).</summary>
+            public List<YNode> Items;
+            public int A, Q, QN, Before, Inside, After;
+            public YSequence Read;
+
+            /// <summary>
+            /// The tree a parse of NewText gives, built from the original tree without reading the
+            /// whole text again; null when this change is not one it builds (then nothing is cached).
+            /// </summary>
+            /// <remarks>
+            /// By the safety argument above, the new text reads as the original with the items in
+            /// [A, Q) replaced by the items of the changed lines. So every node that ends before A is
+            /// the original one (same text at the same place); every node that starts at or after Q
+            /// is the original one moved by the change in length and in lines (whole lines were
+            /// replaced, so columns stay); the items read from the changed lines alone sit at A (the
+            /// changed lines start a line, so their columns stay too); and the providers list and the
+            /// collections around it end where their last child ends, as the reader computes it.
+            /// The new items are then checked to cover exactly the text they were read from.
+            /// </remarks>
+            public YDocument NewTree()
+            {
+                var seq = Orig.Providers;
+                var o = Orig.Text;
+                var n = NewText;
+                int newInside = Read?.Items.Count ?? 0;
+                if (Before + newInside + After == 0) return null; // the list becomes empty: not a list any more
+                if (Before == 0 && newInside == 0) return null;   // the list would start at a later item's dash
+                int chars = n.Length - o.Length;
+                int linesBeforeA = CountBreaks(o, 0, A);
+                int lines = CountBreaks(n, A, QN) - CountBreaks(o, A, Q);
+                var items = new List<YNode>(Before + newInside + After);
+                for (int i = 0; i < Before; i++) items.Add(seq.Items[i]);
+                if (Read != null) foreach (var it in Read.Items) items.Add(Moved(it, A, linesBeforeA));
+                for (int j = 0; j < After; j++) items.Add(Moved(seq.Items[Before + Inside + j], chars, lines));
+                var start = Before > 0 ? seq.Span : Read.Span.Moved(A, linesBeforeA);
+                var newSeq = new YSequence(start.WithEnd(YamlTreeReader.BlockEnd(start.Start, items[items.Count - 1])), null, null, false, items);
+
+                // Every item covers the same text as where it was read.
+                var r = n.Substring(A, QN - A);
+                for (int i = 0; i < items.Count; i++)
+                {
+                    YNode was, now = items[i];
+                    string from;
+                    if (i < Before) { was = seq.Items[i]; from = o; }
+                    else if (i < Before + newInside) { was = Read.Items[i - Before]; from = r; }
+                    else { was = seq.Items[Before + Inside + (i - Before - newInside)]; from = o; }
+                    if (now.End - now.Start != was.End - was.Start || now.End > n.Length
+                        || string.CompareOrdinal(n, now.Start, from, was.Start, was.End - was.Start) != 0) return null;
+                }
+                var around = new HashSet<YNode>();
+                if (!Holds(Orig.Doc.Root, seq, around)) return null;
+                var root = Rebuilt(Orig.Doc.Root, seq, newSeq, around, chars, lines);
+                return root == null ? null : new YDocument(n, root, 1, 0, false, null);
+            }
+
+            /// <summary>Whether node is seq or holds it; the collections on the way are added to around.</summary>
+            private static bool Holds(YNode node, YSequence seq, HashSet<YNode> around)
+            {
+                if (ReferenceEquals(node, seq)) return true;
+                if (node.Start > seq.Start || node.End < seq.End) return false;
+                bool found = false;
+                if (node is YMapping m) { foreach (var p in m.Pairs) if (Holds(p.Value, seq, around)) { found = true; break; } }
+                else if (node is YSequence q) { foreach (var it in q.Items) if (Holds(it, seq, around)) { found = true; break; } }
+                if (found) around.Add(node);
+                return found;
+            }
+
+            /// <summary>node with seq replaced by newSeq and what follows the changed lines moved; null when not built.</summary>
+            private YNode Rebuilt(YNode node, YSequence seq, YSequence newSeq, HashSet<YNode> around, int chars, int lines)
+            {
+                if (ReferenceEquals(node, seq)) return newSeq;
+                if (!around.Contains(node))
+                {
+                    if (node.Start >= Q) return Moved(node, chars, lines);
+                    if (node.End <= A) return node;
+                    return null; // reaches into the changed lines without holding the list: not expected, not built
+                }
+                // The block collections that hold the providers list: rebuilt around the new list.
+                if (node.Flow || node.HasAnchorOrTag) return null;
+                switch (node)
+                {
+                    case YMapping m:
+                    {
+                        var pairs = new List<YPair>(m.Pairs.Count);
+                        foreach (var p in m.Pairs)
+                        {
+                            var k = Rebuilt(p.Key, seq, newSeq, around, chars, lines);
+                            var v = Rebuilt(p.Value, seq, newSeq, around, chars, lines);
+                            if (k == null || v == null) return null;
+                            pairs.Add(ReferenceEquals(k, p.Key) && ReferenceEquals(v, p.Value) ? p : new YPair(k, v));
+                        }
+                        var last = pairs.Count == 0 ? null : pairs[pairs.Count - 1].Value;
+                        return new YMapping(m.Span.WithEnd(YamlTreeReader.BlockEnd(m.Start, last)), null, null, false, pairs);
+                    }
+                    case YSequence q:
+                    {
+                        var list = new List<YNode>(q.Items.Count);
+                        foreach (var it in q.Items)
+                        {
+                            var b = Rebuilt(it, seq, newSeq, around, chars, lines);
+                            if (b == null) return null;
+                            list.Add(b);
+                        }
+                        var last = list.Count == 0 ? null : list[list.Count - 1];
+                        return new YSequence(q.Span.WithEnd(YamlTreeReader.BlockEnd(q.Start, last)), null, null, false, list);
+                    }
+                    default:
+                        return null;
+                }
+            }
+
+            /// <summary>A copy of node and everything in it, moved by chars characters and lines lines.</summary>
+            private static YNode Moved(YNode node, int chars, int lines)
+            {
+                if (chars == 0 && lines == 0) return node;
+                var span = node.Span.Moved(chars, lines);
+                switch (node)
+                {
+                    case YScalar s: return new YScalar(span, s.Anchor, s.Tag, s.Value, s.Style);
+                    case YAlias a: return new YAlias(span, a.Name);
+                    case YMapping m:
+                    {
+                        var pairs = new YPair[m.Pairs.Count];
+                        for (int i = 0; i < pairs.Length; i++) pairs[i] = new YPair(Moved(m.Pairs[i].Key, chars, lines), Moved(m.Pairs[i].Value, chars, lines));
+                        return new YMapping(span, m.Anchor, m.Tag, m.Flow, pairs);
+                    }
+                    case YSequence q:
+                    {
+                        var list = new YNode[q.Items.Count];
+                        for (int i = 0; i < list.Length; i++) list[i] = Moved(q.Items[i], chars, lines);
+                        return new YSequence(span, q.Anchor, q.Tag, q.Flow, list);
+                    }
+                    default: throw new InvalidOperationException("unknown node");
+                }
+            }
+
+            /// <summary>Line breaks in t[from, to) (only LF and CRLF occur: see OtherBreaks).</summary>
+            private static int CountBreaks(string t, int from, int to)
+            {
+                int count = 0;
+                for (int i = t.IndexOf('\n', from, to - from); i >= 0; i = i + 1 < to ? t.IndexOf('\n', i + 1, to - i - 1) : -1) count++;
+                return count;
+            }
+        }
+
+        private static bool Verify(KratosConfigDocument orig, string newText, List<ConfigFileTarget.Slot> slots, bool enable, ref Edit edit)
+        {
+            List<YNode> items;
             var o = orig.Text;
             var seq = orig.Providers;
             if (orig.Json || seq == null || seq.Flow || seq.Items.Count == 0) return false;
@@ -155,11 +317,13 @@ namespace ExternalIdp.Core.ConfigFile
                 if (le == ls) break;
                 ls = le;
             }
+            YSequence rs = null;
             if (content)
             {
                 var y = YamlTreeReader.Parse(r);
                 if (y.DocumentCount != 1 || y.HasAliases || y.Anchors.Count > 0) return false;
-                if (!(y.Root is YSequence rs) || rs.Flow || rs.HasAnchorOrTag || rs.Column - 1 != c) return false;
+                rs = y.Root as YSequence;
+                if (rs == null || rs.Flow || rs.HasAnchorOrTag || rs.Column - 1 != c) return false;
                 readItems.AddRange(rs.Items);
             }
             if (readItems.Count != newInside) return false;
@@ -184,6 +348,11 @@ namespace ExternalIdp.Core.ConfigFile
             for (int i = 0; i < before; i++) items.Add(seq.Items[i]);
             items.AddRange(readItems);
             for (int j = 0; j < after; j++) items.Add(seq.Items[before + inside + j]);
+            edit = new Edit
+            {
+                Orig = orig, NewText = newText, Items = items, A = a, Q = q, QN = qn,
+                Before = before, Inside = inside, After = after, Read = rs,
+            };
             return true;
         }
 

@@ -111,15 +111,23 @@ namespace ExternalIdp.Core.Tests.Reliability
             return line;
         }
 
+        /// <summary>
+        /// Whether a quote at i opens a quoted scalar: at the start of a flow node (after [ { , or a
+        /// space), or right after the colon of a quoted (JSON-like) key that closed at closedAt; not
+        /// inside a plain scalar such as c':'+.
+        /// </summary>
+        private static bool QuoteOpens(string text, int i, int closedAt)
+            => i == 0 || "[{, \t\n".IndexOf(text[i - 1]) >= 0 || (text[i - 1] == ':' && i - 2 == closedAt);
+
         /// <summary>The index of the bracket that closes the flow collection opening at start (quotes skipped).</summary>
         private static int FlowEnd(string text, int start)
         {
-            int depth = 0;
+            int depth = 0, closedAt = -2;
             for (int i = start; i < text.Length; i++)
             {
                 char c = text[i];
-                if (c == '"' && (i == 0 || "[{,: \t\n".IndexOf(text[i - 1]) >= 0)) { for (i++; i < text.Length && text[i] != '"'; i++) if (text[i] == '\\') i++; continue; }
-                if (c == '\'' && (i == 0 || "[{,: \t\n".IndexOf(text[i - 1]) >= 0)) { for (i++; i < text.Length; i++) { if (text[i] == '\'') { if (i + 1 < text.Length && text[i + 1] == '\'') i++; else break; } } continue; }
+                if (c == '"' && QuoteOpens(text, i, closedAt)) { for (i++; i < text.Length && text[i] != '"'; i++) if (text[i] == '\\') i++; closedAt = i; continue; }
+                if (c == '\'' && QuoteOpens(text, i, closedAt)) { for (i++; i < text.Length; i++) { if (text[i] == '\'') { if (i + 1 < text.Length && text[i + 1] == '\'') i++; else break; } } closedAt = i; continue; }
                 if (c == '#' && i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) { while (i < text.Length && text[i] != '\n') i++; continue; }
                 if (c == '[' || c == '{') depth++;
                 else if (c == ']' || c == '}') { depth--; if (depth == 0) return i; }

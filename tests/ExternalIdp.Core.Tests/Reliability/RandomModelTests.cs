@@ -44,7 +44,7 @@ namespace ExternalIdp.Core.Tests.Reliability
         {
             var rnd = new Random(seed);
             var corpus = Directory.GetFiles(TestSupport.Corpus).Where(f => !f.EndsWith(".md") && !f.EndsWith(".j2")).OrderBy(f => f, StringComparer.Ordinal).ToList();
-            int steps = 0, refused = 0;
+            int steps = 0, refused = 0, local = 0, built = 0;
             for (int f = 0; f < DefaultFilesPerSeed; f++)
             {
                 string path, root, origin;
@@ -72,9 +72,13 @@ namespace ExternalIdp.Core.Tests.Reliability
                 }
                 steps += run.Step;
                 refused += run.Refused;
-                _out.WriteLine($"seed {seed}: {origin}: {run.Step} steps, {run.Refused} refused as expected, {run.Local} changes checked locally, {run.Full} by a full re-read, {run.Model.Count} providers at the end");
+                local += run.Local;
+                built += run.Built;
+                _out.WriteLine($"seed {seed}: {origin}: {run.Step} steps, {run.Refused} refused as expected, {run.Local} changes checked locally, {run.Full} by a full re-read, {run.Built} trees built for the next step and equal to a fresh parse, {run.NotRemembered} changes left no tree, {run.Model.Count} providers at the end");
             }
             _out.WriteLine($"seed {seed}: {steps} steps in all, {refused} refused");
+            // Most local changes leave the tree of the written file for the next step (not when the list empties or its first item goes).
+            Assert.True(local == 0 || built * 2 > local, $"seed {seed}: only {built} of {local} local changes left a tree for the next step");
         }
 
         // ---------------------------------------------------------------- synthetic files
@@ -151,6 +155,8 @@ namespace ExternalIdp.Core.Tests.Reliability
             public int Step, Refused;
             /// <summary>Successful changes verified by the local check, and by the full re-read.</summary>
             public int Local, Full;
+            /// <summary>Successful local changes whose tree was built for the next operation (and found faithful); successful changes that left no tree.</summary>
+            public int Built, NotRemembered;
             public string LastOp = "(none)";
 
             public Run(Random r, string path, string root, string origin)
@@ -269,6 +275,9 @@ namespace ExternalIdp.Core.Tests.Reliability
                     }
                     if (error == null && t.LastCheck == "Local") Local++;
                     else if (error == null && t.LastCheck == "Full") Full++;
+                    // The tree remembered for the next operation is exactly what a parse of the file gives.
+                    if (TreeAssert.RememberedTreeIsFaithful(_path)) { if (error == null && t.LastCheck == "Local") Built++; }
+                    else if (error == null) NotRemembered++;
                     Check(beforeText, mayTouchOutside);
                 }
                 Step--;

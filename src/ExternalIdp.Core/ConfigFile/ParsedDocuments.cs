@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+
+namespace ExternalIdp.Core.ConfigFile
+{
+    /// <summary>
+    /// The parsed trees of the config files this process read or wrote last, so that the next
+    /// operation on an unchanged file does not parse it again.
+    /// </summary>
+    /// <remarks>
+    /// An entry is the full path of a file and one tree, which holds the exact text it was parsed
+    /// from. A lookup hands the tree out only when the text just read from the file is equal,
+    /// character for character, to the tree's text; any change to the file (by this process or
+    /// another) is a miss and a fresh parse. The tree is a pure function of its text and immutable,
+    /// so sharing it between operations, runspaces and threads changes nothing they see. Entries
+    /// come from a successful parse of that text, or from the tree of a change this process has
+    /// just verified and written (see LocalCheck.Edit.NewTree). The cache is bounded: a few files,
+    /// and a total text size; the least recently used entries go first.
+    /// </remarks>
+    internal static class ParsedDocuments
+    {
+        /// <summary>Files remembered at most.</summary>
+        public const int MaxFiles = 8;
+        /// <summary>Characters of text remembered at most over all entries (a tree takes a few times its text).</summary>
+        public const long MaxChars = 8L * 1024 * 1024;
+
+        private static readonly object Gate = new object();
+        /// <summary>Most recently used first.</summary>
+        private static readonly LinkedList<KeyValuePair<string, YDocument>> Entries = new LinkedList<KeyValuePair<string, YDocument>>();
+
+        private static string Key(string path)
+        {
+            try { return System.IO.Path.GetFullPath(path); }
+            catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is System.IO.PathTooLongException) { return path; }
+        }
+
+        /// <summary>The tree of text: the remembered one when the file's entry holds exactly this text, else a fresh parse (remembered).</summary>
+        public static YDocument Parse(string path, string text)
+        {
+            if (TryGet(path, text, out var doc)) return doc;
+            doc = YamlTreeReader.Parse(text);
+            Remember(path, doc);
+            return doc;
+        }
+
+        public static bool TryGet(string path, string text, out YDocument doc)
+        {
+            doc = null;
+            if (path == null || text == null) return false;
+            var key = Key(path);
+            lock (Gate)
+            {
+                for (var n = Entries.First; n != null; n = n.Next)
+                {
+                    if (!string.Equals(n.Value.Key, key, StringComparison.Ordinal)) continue;
+                    if (!string.Equals(n.Value.Value.Text, text, StringComparison.Ordinal)) return false;
+                    Entries.Remove(n);
+                    Entries.AddFirst(n);
+                    doc = n.Value.Value;
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>Remembers doc as the tree of the file at path (replacing what was remembered for it).</summary>
+        public static void Remember(string path, YDocument doc)
+        {
+            if (path == null || doc?.Text == null || doc.Text.Length > MaxChars) return;
+            var key = Key(path);
+            lock (Gate)
+            {
+                for (var n = Entries.First; n != null; n = n.Next)
+                    if (string.Equals(n.Value.Key, key, StringComparison.Ordinal)) { Entries.Remove(n); break; }
+                Entries.AddFirst(new KeyValuePair<string, YDocument>(key, doc));
+                long chars = 0;
+                int count = 0;
+                for (var n = Entries.First; n != null; )
+                {
+                    var next = n.Next;
+                    chars += n.Value.Value.Text.Length;
+                    if (++count > MaxFiles || chars > MaxChars) Entries.Remove(n);
+                    n = next;
+                }
+            }
+        }
+
+        /// <summary>Forgets the file at path (all files when path is null).</summary>
+        public static void Forget(string path = null)
+        {
+            lock (Gate)
+            {
+                if (path == null) { Entries.Clear(); return; }
+                var key = Key(path);
+                for (var n = Entries.First; n != null; n = n.Next)
+                    if (string.Equals(n.Value.Key, key, StringComparison.Ordinal)) { Entries.Remove(n); return; }
+            }
+        }
+
+        /// <summary>The tree remembered for path, whatever its text (tests and diagnostics).</summary>
+        internal static YDocument Peek(string path)
+        {
+            var key = Key(path);
+            lock (Gate)
+            {
+                foreach (var e in Entries) if (string.Equals(e.Key, key, StringComparison.Ordinal)) return e.Value;
+            }
+            return null;
+        }
+    }
+}
