@@ -13,9 +13,11 @@ param(
     # Sizes at or above this many providers get LargeRuns runs (each edit reads the whole file).
     [int] $LargeFrom = 10000,
     [int] $LargeRuns = 3,
-    # Untimed rounds on a small file first, so that the code runs JIT-optimised as in a long-lived
-    # session (.NET optimises a method after about 30 calls); cold first calls are measured separately.
-    [int] $WarmupRounds = 40
+    # Untimed rounds on a 100-provider file first, so that the code runs JIT-optimised as in a
+    # long-lived session: .NET recompiles a method optimised after about 30 calls, in the background,
+    # and loops that ran only a few times per call on a tiny file would still be unoptimised. Cold
+    # first calls are measured separately.
+    [int] $WarmupRounds = 60
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
@@ -29,13 +31,15 @@ $secret = ConvertTo-SecureString -String 'bench-client-secret-0123456789' -AsPla
 $results = @()
 try {
     $warm = Join-Path $work 'warmup.yml'
-    $warmIds = New-BenchKratosConfig -Path $warm -Count 10
+    $warmIds = New-BenchKratosConfig -Path $warm -Count 100
     for ($r = 0; $r -lt $WarmupRounds; $r++) {
         $null = Add-KratosIdp bench-new -ConfigPath $warm -Provider github -ClientId "bench-client-$r" -ClientSecret $secret -Label 'Bench'
-        Set-KratosIdpProvider $warmIds[5] -ConfigPath $warm -Label "Bench label $r"
+        Set-KratosIdpProvider $warmIds[50] -ConfigPath $warm -Label "Bench label $r"
         $null = Get-KratosIdp -ConfigPath $warm
         Remove-KratosIdp bench-new -ConfigPath $warm
     }
+    # Let the background JIT finish the optimised code before the first timed call.
+    Start-Sleep -Milliseconds 500
     foreach ($size in [int[]]($Sizes -split ',')) {
         $path = Join-Path $work "kratos-$size.yml"
         $ids = New-BenchKratosConfig -Path $path -Count $size

@@ -12,7 +12,6 @@ namespace ExternalIdp.Core.ConfigFile
     internal sealed class ConfigFileContent
     {
         public string Path;
-        public byte[] Bytes;
         public bool Bom;
         public string Text;
         public bool Json;
@@ -34,6 +33,10 @@ namespace ExternalIdp.Core.ConfigFile
                 throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.ObjectNotFound,
                     $"The Kratos config file {path} does not exist. Check -ConfigPath (the file Kratos is started with, e.g. --config /etc/config/kratos/kratos.yml), or create the file first.", path);
             }
+            // The file as this process last read or wrote it: its text is not decoded again.
+            bool json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+            if (ParsedDocuments.TryLatest(path, out var known, out var knownBom) && Holds(path, knownBom, known.Text))
+                return new ConfigFileContent { Path = path, Bom = knownBom, Text = known.Text, Json = json };
             byte[] bytes;
             try { bytes = File.ReadAllBytes(path); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -51,35 +54,51 @@ namespace ExternalIdp.Core.ConfigFile
             }
             return new ConfigFileContent
             {
-                Path = path, Bytes = bytes, Bom = bom, Text = text,
-                Json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase),
+                Path = path, Bom = bom, Text = text, Json = json,
             };
         }
 
         /// <summary>
-        /// Whether the file at path holds exactly bytes (compared through a small buffer, without
-        /// reading the file into memory whole). False also when it can't be read: a Read then says why.
+        /// Whether the file at path holds exactly what a Read gave as (bom, text): the UTF-8 bytes of
+        /// text, after a BOM when bom is set. Compared through small buffers, without reading or
+        /// decoding the file whole. False also when the file can't be read (a Read then says why).
         /// </summary>
-        public static bool HasBytes(string path, byte[] bytes)
+        public static bool Holds(string path, bool bom, string text)
         {
+            // Without a BOM, text starting with U+FEFF would read back as a BOM and the rest.
+            if (text == null || (!bom && text.Length > 0 && text[0] == '\uFEFF')) return false;
             try
             {
                 using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
                 {
-                    if (fs.Length != bytes.Length) return false;
-                    var buf = new byte[Math.Min(bytes.Length, 64 * 1024)];
-                    int at = 0;
-                    while (at < bytes.Length)
+                    long expected = (bom ? 3 : 0) + (long)StrictUtf8.GetByteCount(text);
+                    if (fs.Length != expected) return false;
+                    var chars = new char[4096];
+                    var want = new byte[StrictUtf8.GetMaxByteCount(chars.Length) + 3];
+                    var have = new byte[want.Length];
+                    int m = 0;
+                    if (bom) { want[0] = 0xEF; want[1] = 0xBB; want[2] = 0xBF; m = 3; }
+                    var enc = StrictUtf8.GetEncoder();
+                    for (int at = 0; ; )
                     {
-                        int n = fs.Read(buf, 0, Math.Min(buf.Length, bytes.Length - at));
-                        if (n <= 0) return false;
-                        for (int i = 0; i < n; i++) if (buf[i] != bytes[at + i]) return false;
+                        int n = Math.Min(chars.Length, text.Length - at);
+                        text.CopyTo(at, chars, 0, n);
                         at += n;
+                        m += enc.GetBytes(chars, 0, n, want, m, at == text.Length);
+                        for (int got = 0; got < m; )
+                        {
+                            int r = fs.Read(have, got, m - got);
+                            if (r <= 0) return false;
+                            got += r;
+                        }
+                        for (int i = 0; i < m; i++) if (have[i] != want[i]) return false;
+                        m = 0;
+                        if (at == text.Length) break;
                     }
-                    return fs.Read(buf, 0, 1) == 0;
+                    return fs.Read(have, 0, 1) == 0;
                 }
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is EncoderFallbackException)
             {
                 return false;
             }
@@ -89,7 +108,7 @@ namespace ExternalIdp.Core.ConfigFile
         public static KratosConfigDocument Parse(ConfigFileContent c, string configRoot)
         {
             YDocument doc;
-            try { doc = ParsedDocuments.Parse(c.Path, c.Text); }
+            try { doc = ParsedDocuments.Parse(c.Path, c.Text, c.Bom); }
             catch (YamlException ex)
             {
                 throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData,

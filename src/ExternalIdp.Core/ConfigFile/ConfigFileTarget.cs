@@ -84,12 +84,15 @@ namespace ExternalIdp.Core.ConfigFile
         private List<KratosIdp> ToIdps(KratosConfigDocument doc)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            var list = new List<KratosIdp>();
+            var list = new List<KratosIdp>(doc.Items.Count);
+            // Document-wide values, read once for all entries.
+            bool enabled = doc.OidcEnabled;
+            var baseUrl = UsableBase(doc, null);
             foreach (var item in doc.Items)
             {
                 var id = doc.IdOf(item);
                 bool dup = id != null && !seen.Add(id);
-                list.Add(ToIdp(doc, item, dup));
+                list.Add(ToIdp(doc, item, dup, enabled, baseUrl));
             }
             return list;
         }
@@ -101,8 +104,11 @@ namespace ExternalIdp.Core.ConfigFile
         }
 
         private KratosIdp ToIdp(KratosConfigDocument doc, YNode item, bool duplicate)
+            => ToIdp(doc, item, duplicate, doc.OidcEnabled, UsableBase(doc, null));
+
+        private KratosIdp ToIdp(KratosConfigDocument doc, YNode item, bool duplicate, bool enabled, string baseUrl)
         {
-            var idp = new KratosIdp { Enabled = doc.OidcEnabled };
+            var idp = new KratosIdp { Enabled = enabled };
             Stamp(idp);
             var problems = new List<string>();
             if (item is YMapping m)
@@ -133,7 +139,6 @@ namespace ExternalIdp.Core.ConfigFile
                 }
                 if (duplicate)
                     problems.Add($"duplicate id '{idp.ProviderId}': Kratos uses only the first entry with this id");
-                var baseUrl = UsableBase(doc, null);
                 if (baseUrl != null && !string.IsNullOrEmpty(idp.ProviderId))
                 {
                     try
@@ -488,12 +493,12 @@ namespace ExternalIdp.Core.ConfigFile
         /// </summary>
         private Prepared CommitLocked(Prepared preview, Func<KratosConfigDocument, Planned> plan)
         {
-            // Same bytes: the text is decoded strictly, so equal bytes mean equal text and BOM.
-            var p = ConfigFileStore.HasBytes(ConfigPath, preview.Content.Bytes) ? preview : Prepare(ConfigFileStore.Read(ConfigPath), plan);
+            // The file still holds what the preview read (same bytes): write the preview's text.
+            var p = ConfigFileStore.Holds(ConfigPath, preview.Content.Bom, preview.Content.Text) ? preview : Prepare(ConfigFileStore.Read(ConfigPath), plan);
             ConfigFileStore.WriteAtomic(ConfigPath, p.Text, p.Doc.Bom);
             // The next operation on the file as written finds its tree ready (see ParsedDocuments).
             var tree = p.Written?.Doc ?? p.Local?.NewTree();
-            if (tree != null) ParsedDocuments.Remember(ConfigPath, tree);
+            if (tree != null) ParsedDocuments.Remember(ConfigPath, tree, p.Doc.Bom);
             return p;
         }
 

@@ -8,10 +8,13 @@ namespace ExternalIdp.Core.ConfigFile
     /// operation on an unchanged file does not parse it again.
     /// </summary>
     /// <remarks>
-    /// An entry is the full path of a file and one tree, which holds the exact text it was parsed
-    /// from. A lookup hands the tree out only when the text just read from the file is equal,
-    /// character for character, to the tree's text; any change to the file (by this process or
-    /// another) is a miss and a fresh parse. The tree is a pure function of its text and immutable,
+    /// An entry is the full path of a file, one tree, which holds the exact text it was parsed
+    /// from, and whether the file starts with a byte order mark. A lookup hands the tree out only
+    /// when the text just read from the file is equal, character for character, to the tree's text;
+    /// any change to the file (by this process or another) is a miss and a fresh parse. Reading a
+    /// file whose entry exists first compares the file with the entry's bytes through a small
+    /// buffer (ConfigFileStore.Read): when they are equal, the entry's text is used and the file
+    /// is not decoded again. The tree is a pure function of its text and immutable,
     /// so sharing it between operations, runspaces and threads changes nothing they see. Entries
     /// come from a successful parse of that text, or from the tree of a change this process has
     /// just verified and written (see LocalCheck.Edit.NewTree). The cache is bounded: a few files,
@@ -26,7 +29,15 @@ namespace ExternalIdp.Core.ConfigFile
 
         private static readonly object Gate = new object();
         /// <summary>Most recently used first.</summary>
-        private static readonly LinkedList<KeyValuePair<string, YDocument>> Entries = new LinkedList<KeyValuePair<string, YDocument>>();
+        private static readonly LinkedList<Entry> Entries = new LinkedList<Entry>();
+
+        private sealed class Entry
+        {
+            public readonly string Key;
+            public readonly YDocument Doc;
+            public readonly bool Bom;
+            public Entry(string key, YDocument doc, bool bom) { Key = key; Doc = doc; Bom = bom; }
+        }
 
         private static string Key(string path)
         {
@@ -35,12 +46,26 @@ namespace ExternalIdp.Core.ConfigFile
         }
 
         /// <summary>The tree of text: the remembered one when the file's entry holds exactly this text, else a fresh parse (remembered).</summary>
-        public static YDocument Parse(string path, string text)
+        public static YDocument Parse(string path, string text, bool bom)
         {
             if (TryGet(path, text, out var doc)) return doc;
             doc = YamlTreeReader.Parse(text);
-            Remember(path, doc);
+            Remember(path, doc, bom);
             return doc;
+        }
+
+        /// <summary>The tree remembered for path and whether that file had a BOM, whatever the file holds now.</summary>
+        public static bool TryLatest(string path, out YDocument doc, out bool bom)
+        {
+            doc = null; bom = false;
+            if (path == null) return false;
+            var key = Key(path);
+            lock (Gate)
+            {
+                foreach (var e in Entries)
+                    if (string.Equals(e.Key, key, StringComparison.Ordinal)) { doc = e.Doc; bom = e.Bom; return true; }
+            }
+            return false;
         }
 
         public static bool TryGet(string path, string text, out YDocument doc)
@@ -53,18 +78,18 @@ namespace ExternalIdp.Core.ConfigFile
                 for (var n = Entries.First; n != null; n = n.Next)
                 {
                     if (!string.Equals(n.Value.Key, key, StringComparison.Ordinal)) continue;
-                    if (!string.Equals(n.Value.Value.Text, text, StringComparison.Ordinal)) return false;
+                    if (!string.Equals(n.Value.Doc.Text, text, StringComparison.Ordinal)) return false;
                     Entries.Remove(n);
                     Entries.AddFirst(n);
-                    doc = n.Value.Value;
+                    doc = n.Value.Doc;
                     return true;
                 }
             }
             return false;
         }
 
-        /// <summary>Remembers doc as the tree of the file at path (replacing what was remembered for it).</summary>
-        public static void Remember(string path, YDocument doc)
+        /// <summary>Remembers doc as the tree of the file at path, which has a BOM or not (replacing what was remembered for it).</summary>
+        public static void Remember(string path, YDocument doc, bool bom)
         {
             if (path == null || doc?.Text == null || doc.Text.Length > MaxChars) return;
             var key = Key(path);
@@ -72,13 +97,13 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 for (var n = Entries.First; n != null; n = n.Next)
                     if (string.Equals(n.Value.Key, key, StringComparison.Ordinal)) { Entries.Remove(n); break; }
-                Entries.AddFirst(new KeyValuePair<string, YDocument>(key, doc));
+                Entries.AddFirst(new Entry(key, doc, bom));
                 long chars = 0;
                 int count = 0;
                 for (var n = Entries.First; n != null; )
                 {
                     var next = n.Next;
-                    chars += n.Value.Value.Text.Length;
+                    chars += n.Value.Doc.Text.Length;
                     if (++count > MaxFiles || chars > MaxChars) Entries.Remove(n);
                     n = next;
                 }
@@ -103,7 +128,7 @@ namespace ExternalIdp.Core.ConfigFile
             var key = Key(path);
             lock (Gate)
             {
-                foreach (var e in Entries) if (string.Equals(e.Key, key, StringComparison.Ordinal)) return e.Value;
+                foreach (var e in Entries) if (string.Equals(e.Key, key, StringComparison.Ordinal)) return e.Doc;
             }
             return null;
         }

@@ -151,6 +151,51 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             Assert.True(TreeAssert.RememberedTreeIsFaithful(path));
         }
 
+        [Theory]
+        [InlineData(false, "\n")]
+        [InlineData(true, "\r\n")]
+        public void Holds_is_true_only_for_exactly_the_bytes_a_read_gave(bool bom, string nl)
+        {
+            // A surrogate pair across the 4,096-character chunks the comparison works in, and more.
+            var text = "# " + new string('a', 4093) + "\U0001F510 key: \u00e9" + nl + "list:" + nl + "  - x" + nl + new string('b', 9000) + ": 1" + nl;
+            var path = TempFile("kratos.yml", text, bom);
+            var read = ConfigFileStore.Read(path);
+            Assert.Equal(bom, read.Bom);
+            Assert.Equal(text, read.Text);
+            Assert.True(ConfigFileStore.Holds(path, bom, text));
+            Assert.False(ConfigFileStore.Holds(path, !bom, text));
+            Assert.False(ConfigFileStore.Holds(path, bom, text + " "));
+            Assert.False(ConfigFileStore.Holds(path, bom, text.Substring(0, text.Length - 1)));
+            Assert.False(ConfigFileStore.Holds(path, bom, text.Replace("key", "kez")));
+            Assert.False(ConfigFileStore.Holds(path, bom, text.Replace("\U0001F510", "\U0001F511")));
+            Assert.False(ConfigFileStore.Holds(path + ".missing", bom, text));
+            // Text beginning with U+FEFF and no BOM can't be what a read gave (a read takes it for a BOM).
+            var feff = TempFile("kratos.yml", "\uFEFFa: 1\n", bom: false);
+            Assert.True(ConfigFileStore.Read(feff).Bom);
+            Assert.False(ConfigFileStore.Holds(feff, false, "\uFEFFa: 1\n"));
+            Assert.True(ConfigFileStore.Holds(feff, true, "a: 1\n"));
+        }
+
+        [Fact]
+        public void Reading_an_unchanged_file_again_uses_the_remembered_text()
+        {
+            var path = TempFile("kratos.yml", Config(20), bom: true);
+            var first = ConfigFileStore.Read(path);
+            var doc = ConfigFileStore.Parse(first, null);
+            var again = ConfigFileStore.Read(path);
+            Assert.Same(doc.Doc.Text, again.Text);
+            Assert.True(again.Bom);
+            // One byte changed elsewhere (same length): read and decoded afresh.
+            var bytes = File.ReadAllBytes(path);
+            int at = Array.IndexOf(bytes, (byte)'P');
+            bytes[at] = (byte)'Q';
+            File.WriteAllBytes(path, bytes);
+            var changed = ConfigFileStore.Read(path);
+            Assert.NotSame(doc.Doc.Text, changed.Text);
+            Assert.Contains("\"Q 0", changed.Text);
+            Assert.Equal("Q 0 ", new ConfigFileTarget(path, null).GetIdps(null)[0].Label);
+        }
+
         [Fact]
         public void Trees_are_immutable()
         {
@@ -183,7 +228,7 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         {
             var dir = Path.GetDirectoryName(TempFile("x.yml", "a: 1\n"));
             var paths = Enumerable.Range(0, ParsedDocuments.MaxFiles + 3).Select(i => Path.Combine(dir, $"k{i}.yml")).ToList();
-            foreach (var p in paths) ParsedDocuments.Remember(p, YamlTreeReader.Parse("a: " + p + "\n"));
+            foreach (var p in paths) ParsedDocuments.Remember(p, YamlTreeReader.Parse("a: " + p + "\n"), false);
             Assert.Null(ParsedDocuments.Peek(paths[0]));
             Assert.Null(ParsedDocuments.Peek(paths[2]));
             Assert.NotNull(ParsedDocuments.Peek(paths[3]));
@@ -194,7 +239,7 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             Assert.Same(ParsedDocuments.Peek(paths.Last()), hit);
             // Text bigger than the whole budget is not remembered at all.
             var huge = Path.Combine(dir, "huge.yml");
-            ParsedDocuments.Remember(huge, new YDocument(new string('#', (int)ParsedDocuments.MaxChars + 1), null, 0, 0, false, null));
+            ParsedDocuments.Remember(huge, new YDocument(new string('#', (int)ParsedDocuments.MaxChars + 1), null, 0, 0, false, null), false);
             Assert.Null(ParsedDocuments.Peek(huge));
             ParsedDocuments.Forget(paths.Last());
             Assert.Null(ParsedDocuments.Peek(paths.Last()));
