@@ -262,9 +262,13 @@ namespace ExternalIdp.Core.ConfigFile
         public string IdOf(YNode item)
         {
             if (!(item is YMapping m)) return null;
-            var f = m.FindAll(Fields.Id);
-            if (f.Count == 0 || !(f[0].Value is YScalar s)) return null;
-            return YamlText.Resolve(s) as string ?? s.Value;
+            foreach (var p in m.Pairs)
+            {
+                if (p.KeyText != Fields.Id) continue;
+                if (!(p.Value is YScalar s)) return null;
+                return YamlText.Resolve(s) as string ?? s.Value;
+            }
+            return null;
         }
 
         // ------------------------------------------------------------------ layout

@@ -233,13 +233,11 @@ namespace ExternalIdp.Core.ConfigFile
 
             // 1. The changed region, in whole lines.
             int lo = o.Length, ln = newText.Length, max = Math.Min(lo, ln);
-            int p = 0;
-            while (p < max && o[p] == newText[p]) p++;
+            int p = CommonPrefix(o, newText, max);
             int a = YamlText.LineStart(o, p);
             // The common suffix may reach back to a (not only to p): where inserted or deleted lines
             // repeat their neighbours' text, this keeps the region to whole lines.
-            int s = 0;
-            while (s < max - a && o[lo - 1 - s] == newText[ln - 1 - s]) s++;
+            int s = CommonSuffix(o, newText, max - a);
             int q = lo - s;
             if (q > a && q < lo && o[q - 1] != '\n') q = YamlText.NextLineStart(o, q);
             if (q < lo && q > 0 && o[q - 1] != '\n') return false;
@@ -354,6 +352,26 @@ namespace ExternalIdp.Core.ConfigFile
                 Before = before, Inside = inside, After = after, Read = rs,
             };
             return true;
+        }
+
+        private const int Block = 256;
+
+        /// <summary>Length of the common prefix of x and y, at most max (whole blocks compared first: CompareOrdinal is vectorised).</summary>
+        internal static int CommonPrefix(string x, string y, int max)
+        {
+            int p = 0;
+            while (p + Block <= max && string.CompareOrdinal(x, p, y, p, Block) == 0) p += Block;
+            while (p < max && x[p] == y[p]) p++;
+            return p;
+        }
+
+        /// <summary>Length of the common suffix of x and y, at most max.</summary>
+        internal static int CommonSuffix(string x, string y, int max)
+        {
+            int s = 0;
+            while (s + Block <= max && string.CompareOrdinal(x, x.Length - s - Block, y, y.Length - s - Block, Block) == 0) s += Block;
+            while (s < max && x[x.Length - 1 - s] == y[y.Length - 1 - s]) s++;
+            return s;
         }
 
         private static bool EnabledIsTrue(KratosConfigDocument d)

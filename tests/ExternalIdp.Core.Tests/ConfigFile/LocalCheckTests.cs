@@ -337,5 +337,32 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             }
             Assert.Equal(1000, new ConfigFileTarget(path, null).GetIdps(null).Count);
         }
+
+        [Fact]
+        public void Common_prefix_and_suffix_match_a_character_by_character_scan()
+        {
+            var r = new Random(20261129);
+            for (int round = 0; round < 400; round++)
+            {
+                var baseText = new string(Enumerable.Range(0, r.Next(0, 1200)).Select(_ => (char)r.Next('a', 'e')).ToArray());
+                var x = baseText;
+                var y = baseText;
+                // Change, insert or delete at a random place (often near a 256-character block edge).
+                int at = r.Next(3) == 0 ? Math.Min(baseText.Length, 256 * r.Next(0, 5) + r.Next(-2, 3)) : r.Next(0, baseText.Length + 1);
+                at = Math.Max(0, Math.Min(at, baseText.Length));
+                switch (r.Next(3))
+                {
+                    case 0: y = baseText.Substring(0, at) + "Z" + baseText.Substring(Math.Min(baseText.Length, at + 1)); break;
+                    case 1: y = baseText.Insert(at, new string('Y', r.Next(1, 300))); break;
+                    default: y = baseText.Remove(at, Math.Min(baseText.Length - at, r.Next(0, 300))); break;
+                }
+                int max = Math.Min(x.Length, y.Length);
+                int p = 0; while (p < max && x[p] == y[p]) p++;
+                Assert.Equal(p, LocalCheck.CommonPrefix(x, y, max));
+                int lim = r.Next(0, max + 1);
+                int s = 0; while (s < lim && x[x.Length - 1 - s] == y[y.Length - 1 - s]) s++;
+                Assert.Equal(s, LocalCheck.CommonSuffix(x, y, lim));
+            }
+        }
     }
 }
