@@ -497,7 +497,10 @@ namespace ExternalIdp.Core.ConfigFile
             var p = ConfigFileStore.Holds(ConfigPath, preview.Content.Bom, preview.Content.Text) ? preview : Prepare(ConfigFileStore.Read(ConfigPath), plan);
             ConfigFileStore.WriteAtomic(ConfigPath, p.Text, p.Doc.Bom);
             // The next operation on the file as written finds its tree ready (see ParsedDocuments).
-            var tree = p.Written?.Doc ?? p.Local?.NewTree();
+            // The change is made: a tree that can't be built only means a parse next time.
+            YDocument tree = null;
+            try { tree = p.Written?.Doc ?? p.Local?.NewTree(); }
+            catch (Exception ex) when (!(ex is OutOfMemoryException)) { tree = null; }
             if (tree != null) ParsedDocuments.Remember(ConfigPath, tree, p.Doc.Bom);
             return p;
         }

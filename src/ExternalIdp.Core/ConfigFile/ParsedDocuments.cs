@@ -15,7 +15,9 @@ namespace ExternalIdp.Core.ConfigFile
     /// file whose entry exists first compares the file with the entry's bytes through a small
     /// buffer (ConfigFileStore.Read): when they are equal, the entry's text is used and the file
     /// is not decoded again. The tree is a pure function of its text and immutable,
-    /// so sharing it between operations, runspaces and threads changes nothing they see. Entries
+    /// so sharing it between operations, runspaces and threads changes nothing they see. The path
+    /// only decides which entry a file is compared with: two spellings of one file, or two files
+    /// with the same text, can't lead to a wrong tree, since the text is always compared. Entries
     /// come from a successful parse of that text, or from the tree of a change this process has
     /// just verified and written (see LocalCheck.Edit.NewTree). The cache is bounded: a few files,
     /// and a total text size; the least recently used entries go first.
