@@ -273,16 +273,24 @@ namespace ExternalIdp.Core.Juju
 
     /// <summary>
     /// A private YAML options file (<c>app: {key: value}</c>) for juju deploy --config / juju config --file:
-    /// owner-only before any content is written, deleted on Dispose whatever happened.
+    /// owner-only before any content is written, deleted on Dispose whatever happened. Its name
+    /// carries the id of the process that wrote it (externalidp-&lt;pid&gt;-&lt;guid&gt;.yaml): a
+    /// process killed while juju ran can't delete its file, so the next one created in the same
+    /// folder deletes the files of processes that are gone.
     /// </summary>
     internal sealed class OptionsFile : IDisposable
     {
+        private const string Prefix = "externalidp-";
         private OptionsFile(string path) { Path = path; }
         public string Path { get; }
 
         public static OptionsFile Create(string directory, string application, IEnumerable<KeyValuePair<string, object>> options)
         {
-            var path = System.IO.Path.Combine(directory ?? System.IO.Path.GetTempPath(), "externalidp-" + Guid.NewGuid().ToString("N") + ".yaml");
+            var dir = directory ?? System.IO.Path.GetTempPath();
+            RemoveOrphans(dir);
+            int pid;
+            using (var self = Process.GetCurrentProcess()) pid = self.Id;
+            var path = System.IO.Path.Combine(dir, Prefix + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N") + ".yaml");
             var f = new OptionsFile(path);
             try
             {
@@ -315,6 +323,41 @@ namespace ExternalIdp.Core.Juju
                 throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.WriteError,
                     $"Could not write the private options file that passes the settings to juju ({inner.Message}). Nothing was changed. Check that the temp folder ({System.IO.Path.GetDirectoryName(path)}) is writable.", null, inner);
             }
+        }
+
+        /// <summary>
+        /// Deletes the options files in dir whose writing process no longer runs (killed while juju
+        /// ran); returns how many. A file whose process id is in use again, or that can't be
+        /// deleted (another user's), is left alone.
+        /// </summary>
+        internal static int RemoveOrphans(string dir)
+        {
+            int removed = 0;
+            string[] files;
+            try { files = Directory.GetFiles(dir, Prefix + "*-*.yaml"); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { return 0; }
+            foreach (var file in files)
+            {
+                var name = System.IO.Path.GetFileNameWithoutExtension(file);
+                var parts = name.Substring(Prefix.Length).Split('-');
+                if (parts.Length != 2 || parts[1].Length != 32 || !int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)) continue;
+                if (IsRunning(pid)) continue;
+                try { File.Delete(file); removed++; }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+            return removed;
+        }
+
+        private static bool IsRunning(int pid)
+        {
+            try
+            {
+                using (var p = Process.GetProcessById(pid)) return !p.HasExited;
+            }
+            catch (ArgumentException) { return false; }       // no such process
+            catch (InvalidOperationException) { return false; }
+            catch (Exception) { return true; }                 // can't tell: keep the file
         }
 
         [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]

@@ -143,6 +143,37 @@ namespace ExternalIdp.Core.Tests.Juju
         }
 
         [Fact]
+        public void OptionFilesLeftByKilledProcessesAreRemovedByTheNextOne()
+        {
+            using var m = new FakeJujuModel();
+            var t = m.Target();
+            t.Add(null, MicrosoftIdp(), new OperationOptions(), new RecordingHost());
+            // A process that has exited, this (running) process, and a file that isn't an options file.
+            int gone;
+            using (var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", "--version") { RedirectStandardOutput = true, UseShellExecute = false })!)
+            {
+                p.StandardOutput.ReadToEnd();
+                p.WaitForExit();
+                gone = p.Id;
+            }
+            int self = Environment.ProcessId;
+            var orphan = Path.Combine(m.TempDir, $"externalidp-{gone}-{Guid.NewGuid():N}.yaml");
+            var live = Path.Combine(m.TempDir, $"externalidp-{self}-{Guid.NewGuid():N}.yaml");
+            var other = Path.Combine(m.TempDir, "externalidp-notes.yaml");
+            foreach (var f in new[] { orphan, live, other }) File.WriteAllText(f, "app:\n  client_secret: \"left-behind\"\n");
+
+            t.Set("microsoft-idp", new IdpSettings { ClientSecret = SecretValue.FromPlainText("rotated-secret-0002") }, new OperationOptions(), new RecordingHost());
+
+            Assert.False(File.Exists(orphan));
+            Assert.True(File.Exists(live));
+            Assert.True(File.Exists(other));
+            // The file this Set wrote carried its own process id and is gone too.
+            var written = m.LogLines().Where(l => l["files"] != null).SelectMany(l => l["files"]!).Select(f => Path.GetFileName((string)f["path"]!)).Last();
+            Assert.StartsWith($"externalidp-{self}-", written);
+            Assert.Equal(new[] { live, other }.OrderBy(x => x), Directory.GetFileSystemEntries(m.TempDir).OrderBy(x => x));
+        }
+
+        [Fact]
         public void AddWithWaitReturnsReadyIdpWithActionRedirectUri()
         {
             using var m = new FakeJujuModel();
