@@ -106,7 +106,7 @@ namespace ExternalIdp.Commands
         protected bool TargetsConfigFile => !string.IsNullOrEmpty(ConfigPath);
 
         /// <summary>
-        /// The target of the current record (a fresh one per record: nothing is cached across
+        /// The target of the current record (a fresh one per record: no target is kept across
         /// records or invocations). A failure here stops the command.
         /// </summary>
         protected IIdpTarget OpenTarget()
