@@ -268,6 +268,20 @@ Describe 'Set-KratosIdpProvider on a config file' {
         Set-KratosIdpProvider github -ConfigPath $cfg -Label X -WhatIf
         Get-FileSha $cfg | Should -Be $before
     }
+
+    It 'sees an edit made by another program between two commands, even one that keeps the length' {
+        Set-KratosIdpProvider github -ConfigPath $cfg -Label 'Staff GitHub'
+        (Get-KratosIdp -ConfigPath $cfg -Name github).Label | Should -Be 'Staff GitHub'
+        # Edited by hand (same number of bytes), then by a longer edit: each is read afresh.
+        $text = [IO.File]::ReadAllText($cfg)
+        [IO.File]::WriteAllText($cfg, $text.Replace('Staff GitHub', 'Staff GitLab'))
+        (Get-KratosIdp -ConfigPath $cfg -Name github).Label | Should -Be 'Staff GitLab'
+        [IO.File]::WriteAllText($cfg, $text.Replace('Staff GitHub', 'GitHub for the whole staff'))
+        Set-KratosIdpProvider github -ConfigPath $cfg -ClientId 'gh-after-hand-edit'
+        $idp = Get-KratosIdp -ConfigPath $cfg -Name github
+        $idp.Label | Should -Be 'GitHub for the whole staff'
+        $idp.ClientId | Should -Be 'gh-after-hand-edit'
+    }
 }
 
 Describe 'Remove-KratosIdp on a config file' {
