@@ -14,10 +14,21 @@ using static ExternalIdp.Core.Tests.ConfigFile.TestSupport;
 namespace ExternalIdp.Core.Tests.ConfigFile
 {
     /// <summary>
+    /// The remembered trees are one per process: tests that look at them run alone, so that no
+    /// other test's files push an entry out of the cache while it is being checked.
+    /// </summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class ProcessCacheCollection
+    {
+        public const string Name = "The process-wide parse-tree cache";
+    }
+
+    /// <summary>
     /// The trees remembered between operations: handed out only for the exact text they were read
     /// from, equal to a fresh parse (also when built from a change instead of parsed), immutable,
     /// bounded, and safe to share between threads.
     /// </summary>
+    [Collection(ProcessCacheCollection.Name)]
     public class ParsedDocumentsTests
     {
         private static readonly OperationOptions Opt = new OperationOptions();
