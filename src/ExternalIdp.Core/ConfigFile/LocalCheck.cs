@@ -123,19 +123,19 @@ namespace ExternalIdp.Core.ConfigFile
                         || string.CompareOrdinal(n, now.Start, from, was.Start, was.End - was.Start) != 0) return null;
                 }
                 var around = new HashSet<YNode>();
-                if (!Holds(Orig.Doc.Root, seq, around)) return null;
+                if (!Encloses(Orig.Doc.Root, seq, around)) return null;
                 var root = Rebuilt(Orig.Doc.Root, seq, newSeq, around, chars, lines);
                 return root == null ? null : new YDocument(n, root, 1, 0, false, null);
             }
 
-            /// <summary>Whether node is seq or holds it; the collections on the way are added to around.</summary>
-            private static bool Holds(YNode node, YSequence seq, HashSet<YNode> around)
+            /// <summary>Whether node is seq or encloses it; the collections on the way are added to around.</summary>
+            private static bool Encloses(YNode node, YSequence seq, HashSet<YNode> around)
             {
                 if (ReferenceEquals(node, seq)) return true;
                 if (node.Start > seq.Start || node.End < seq.End) return false;
                 bool found = false;
-                if (node is YMapping m) { foreach (var p in m.Pairs) if (Holds(p.Value, seq, around)) { found = true; break; } }
-                else if (node is YSequence q) { foreach (var it in q.Items) if (Holds(it, seq, around)) { found = true; break; } }
+                if (node is YMapping m) { foreach (var p in m.Pairs) if (Encloses(p.Value, seq, around)) { found = true; break; } }
+                else if (node is YSequence q) { foreach (var it in q.Items) if (Encloses(it, seq, around)) { found = true; break; } }
                 if (found) around.Add(node);
                 return found;
             }
