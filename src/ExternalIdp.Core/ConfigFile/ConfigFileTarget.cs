@@ -462,9 +462,9 @@ namespace ExternalIdp.Core.ConfigFile
             /// <summary>The written document as re-read by the full check; null when the local check verified the edit.</summary>
             public KratosConfigDocument Written;
             /// <summary>Where document-wide values (enabled, base URLs) are read after the change: Written, or the original when only entries changed.</summary>
-            public KratosConfigDocument View;
+            public KratosConfigDocument View => Written ?? Doc;
             /// <summary>The providers list after the change.</summary>
-            public IReadOnlyList<YNode> Items;
+            public IReadOnlyList<YNode> Items => Written?.Items ?? Local.Items;
             /// <summary>The change as the local check verified it (null after the full check).</summary>
             public LocalCheck.Edit Local;
         }
@@ -481,8 +481,8 @@ namespace ExternalIdp.Core.ConfigFile
 
         private Prepared Prepare(ConfigFileContent content, KratosConfigDocument doc, Planned planned)
         {
-            var (text, written, items, local) = Check(doc, planned);
-            return new Prepared { Content = content, Doc = doc, Plan = planned, Text = text, Written = written, View = written ?? doc, Items = items, Local = local };
+            var (text, written, local) = Check(doc, planned);
+            return new Prepared { Content = content, Doc = doc, Plan = planned, Text = text, Written = written, Local = local };
         }
 
         /// <summary>
@@ -505,7 +505,8 @@ namespace ExternalIdp.Core.ConfigFile
             return p;
         }
 
-        private (string Text, KratosConfigDocument Doc, IReadOnlyList<YNode> Items, LocalCheck.Edit Local) Check(KratosConfigDocument doc, Planned p)
+        /// <summary>The new text, and how it was verified: the re-read document (full check) or the local edit.</summary>
+        private (string Text, KratosConfigDocument Written, LocalCheck.Edit Local) Check(KratosConfigDocument doc, Planned p)
         {
             string newText;
             try { newText = Render.Apply(doc.Text, p.Edits); }
@@ -515,14 +516,14 @@ namespace ExternalIdp.Core.ConfigFile
             }
             // Whole entries of a block list changed and nothing else: verified from the changed lines
             // (see LocalCheck for why that is enough). Anything else: the whole new text is re-read.
-            if (LocalCheck.TryVerifyEdit(doc, newText, p.Slots, p.Enable, out var local))
+            if (LocalCheck.TryVerify(doc, newText, p.Slots, p.Enable, out var local))
             {
                 LastCheck = "Local";
-                return (newText, null, local.Items, local);
+                return (newText, null, local);
             }
             var nd = SelfCheck(doc, newText, p.Slots, p.Enable);
             LastCheck = "Full";
-            return (newText, nd, nd.Items, null);
+            return (newText, nd, null);
         }
 
         private ExternalIdpException Refuse(KratosConfigDocument doc, string why)

@@ -46,18 +46,10 @@ namespace ExternalIdp.Core.ConfigFile
     {
         /// <summary>
         /// True when newText is verified to read back as orig with the providers list given by slots;
-        /// items then holds the new providers list (original nodes outside the changed lines, nodes
-        /// read from the changed lines inside). False: not verified here (the full check must run).
+        /// edit then describes the change (its Items: the new providers list). False: not verified
+        /// here (the full check must run), and edit is null.
         /// </summary>
-        public static bool TryVerify(KratosConfigDocument orig, string newText, List<ConfigFileTarget.Slot> slots, bool enable, out List<YNode> items)
-        {
-            bool ok = TryVerifyEdit(orig, newText, slots, enable, out var edit);
-            items = edit?.Items;
-            return ok;
-        }
-
-        /// <summary>As above; edit describes the verified change (null when not verified).</summary>
-        public static bool TryVerifyEdit(KratosConfigDocument orig, string newText, List<ConfigFileTarget.Slot> slots, bool enable, out Edit edit)
+        public static bool TryVerify(KratosConfigDocument orig, string newText, List<ConfigFileTarget.Slot> slots, bool enable, out Edit edit)
         {
             edit = null;
             try { return Verify(orig, newText, slots, enable, ref edit); }
@@ -110,14 +102,14 @@ namespace ExternalIdp.Core.ConfigFile
                 var start = Before > 0 ? seq.Span : Read.Span.Moved(A, linesBeforeA);
                 var newSeq = new YSequence(start.WithEnd(YamlTreeReader.BlockEnd(start.Start, items[items.Count - 1])), null, null, false, items);
 
-                // Every item covers the same text as where it was read.
+                // Every new or moved item covers the same text as where it was read (the items before
+                // the changed lines are the original nodes over the same, unchanged text).
                 var r = n.Substring(A, QN - A);
-                for (int i = 0; i < items.Count; i++)
+                for (int i = Before; i < items.Count; i++)
                 {
                     YNode was, now = items[i];
                     string from;
-                    if (i < Before) { was = seq.Items[i]; from = o; }
-                    else if (i < Before + newInside) { was = Read.Items[i - Before]; from = r; }
+                    if (i < Before + newInside) { was = Read.Items[i - Before]; from = r; }
                     else { was = seq.Items[Before + Inside + (i - Before - newInside)]; from = o; }
                     if (now.End - now.Start != was.End - was.Start || now.End > n.Length
                         || string.CompareOrdinal(n, now.Start, from, was.Start, was.End - was.Start) != 0) return null;
@@ -374,13 +366,9 @@ namespace ExternalIdp.Core.ConfigFile
             return s;
         }
 
+        /// <summary>oidc.enabled reads as true (KratosConfigDocument.OidcEnabled) from a plain value of its own.</summary>
         private static bool EnabledIsTrue(KratosConfigDocument d)
-        {
-            if (d.Oidc == null) return false;
-            var f = d.Oidc.FindAll("enabled");
-            if (f.Count != 1 || !(f[0].Value is YScalar s) || s.HasAnchorOrTag) return false;
-            return ConfigFileTarget.PlainEquals(YamlText.Resolve(s), new YamlText.Typed("bool", "true"));
-        }
+            => d.OidcEnabled && !d.Oidc.FindAll("enabled")[0].Value.HasAnchorOrTag;
 
         private static readonly char[] Breaks = { '\r', '\u0085', '\u2028', '\u2029' };
 

@@ -60,6 +60,14 @@ namespace ExternalIdp.Core.ConfigFile
             return doc;
         }
 
+        /// <summary>The entry of key, or null (call with Gate held).</summary>
+        private static LinkedListNode<Entry> Find(string key)
+        {
+            for (var n = Entries.First; n != null; n = n.Next)
+                if (string.Equals(n.Value.Key, key, StringComparison.Ordinal)) return n;
+            return null;
+        }
+
         /// <summary>The tree remembered for path and whether that file had a BOM, whatever the file holds now.</summary>
         public static bool TryLatest(string path, out YDocument doc, out bool bom)
         {
@@ -68,10 +76,11 @@ namespace ExternalIdp.Core.ConfigFile
             var key = Key(path);
             lock (Gate)
             {
-                foreach (var e in Entries)
-                    if (string.Equals(e.Key, key, StringComparison.Ordinal)) { doc = e.Doc; bom = e.Bom; return true; }
+                var n = Find(key);
+                if (n == null) return false;
+                doc = n.Value.Doc; bom = n.Value.Bom;
+                return true;
             }
-            return false;
         }
 
         public static bool TryGet(string path, string text, out YDocument doc)
@@ -81,17 +90,13 @@ namespace ExternalIdp.Core.ConfigFile
             var key = Key(path);
             lock (Gate)
             {
-                for (var n = Entries.First; n != null; n = n.Next)
-                {
-                    if (!string.Equals(n.Value.Key, key, StringComparison.Ordinal)) continue;
-                    if (!string.Equals(n.Value.Doc.Text, text, StringComparison.Ordinal)) return false;
-                    Entries.Remove(n);
-                    Entries.AddFirst(n);
-                    doc = n.Value.Doc;
-                    return true;
-                }
+                var n = Find(key);
+                if (n == null || !string.Equals(n.Value.Doc.Text, text, StringComparison.Ordinal)) return false;
+                Entries.Remove(n);
+                Entries.AddFirst(n);
+                doc = n.Value.Doc;
+                return true;
             }
-            return false;
         }
 
         /// <summary>Remembers doc as the tree of the file at path, which has a BOM or not (replacing what was remembered for it).</summary>
@@ -101,8 +106,8 @@ namespace ExternalIdp.Core.ConfigFile
             var key = Key(path);
             lock (Gate)
             {
-                for (var n = Entries.First; n != null; n = n.Next)
-                    if (string.Equals(n.Value.Key, key, StringComparison.Ordinal)) { Entries.Remove(n); break; }
+                var old = Find(key);
+                if (old != null) Entries.Remove(old);
                 Entries.AddFirst(new Entry(key, doc, bom));
                 long chars = 0;
                 int count = 0;
@@ -116,27 +121,18 @@ namespace ExternalIdp.Core.ConfigFile
             }
         }
 
-        /// <summary>Forgets the file at path (all files when path is null).</summary>
-        public static void Forget(string path = null)
-        {
-            lock (Gate)
-            {
-                if (path == null) { Entries.Clear(); return; }
-                var key = Key(path);
-                for (var n = Entries.First; n != null; n = n.Next)
-                    if (string.Equals(n.Value.Key, key, StringComparison.Ordinal)) { Entries.Remove(n); return; }
-            }
-        }
-
-        /// <summary>The tree remembered for path, whatever its text (tests and diagnostics).</summary>
-        internal static YDocument Peek(string path)
+        /// <summary>Forgets the file at path.</summary>
+        public static void Forget(string path)
         {
             var key = Key(path);
             lock (Gate)
             {
-                foreach (var e in Entries) if (string.Equals(e.Key, key, StringComparison.Ordinal)) return e.Doc;
+                var n = Find(key);
+                if (n != null) Entries.Remove(n);
             }
-            return null;
         }
+
+        /// <summary>The tree remembered for path, whatever its text (tests and diagnostics).</summary>
+        internal static YDocument Peek(string path) => TryLatest(path, out var doc, out _) ? doc : null;
     }
 }

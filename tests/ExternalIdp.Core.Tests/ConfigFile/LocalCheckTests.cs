@@ -229,7 +229,8 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             var (doc, slots) = Open(Many(3));
             slots[1] = new ConfigFileTarget.Slot { Intended = Intended("One") };
             var text = doc.Text.Replace(P1, WithLabel("            label: One\n"));
-            Assert.True(LocalCheck.TryVerify(doc, text, slots, false, out var items));
+            Assert.True(LocalCheck.TryVerify(doc, text, slots, false, out var edit));
+            var items = edit.Items;
             Assert.Equal(3, items.Count);
             Assert.Same(doc.Items[0], items[0]);
             Assert.Same(doc.Items[2], items[2]);
@@ -309,7 +310,8 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             var (doc, slots) = Open(text);
             slots.Add(new ConfigFileTarget.Slot { Intended = Intended("One", "p9") });
             var added = text + P1.Replace("id: p1", "id: p9").Replace("            provider: generic\n", "            provider: generic\n            label: One\n");
-            Assert.True(LocalCheck.TryVerify(doc, added, slots, true, out var items));
+            Assert.True(LocalCheck.TryVerify(doc, added, slots, true, out var edit));
+            var items = edit.Items;
             Assert.Equal(3, items.Count);
             // enable requested while oidc is off: not local.
             var (off, offSlots) = Open(text.Replace("enabled: true", "enabled: false"));
