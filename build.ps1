@@ -98,9 +98,16 @@ function Get-TrxCounts([string] $Path) {
     $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
     $counters = (Select-Xml -Xml $trx -XPath '//t:ResultSummary/t:Counters' -Namespace $ns).Node
     if (-not $counters) { throw "No counters in $Path." }
+    $failures = @(
+        foreach ($r in (Select-Xml -Xml $trx -XPath "//t:UnitTestResult[@outcome!='Passed' and @outcome!='NotExecuted']" -Namespace $ns)) {
+            $message = (Select-Xml -Xml $r.Node -XPath './/t:Message' -Namespace $ns | Select-Object -First 1).Node.InnerText
+            '{0}: {1}' -f $r.Node.testName, ("$message".Trim() -split "`n")[0]
+        }
+    )
     [pscustomobject]@{
-        Passed = [int] $counters.passed
-        Failed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+        Passed   = [int] $counters.passed
+        Failed   = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+        Failures = $failures
     }
 }
 
@@ -121,11 +128,11 @@ function Invoke-XunitSuites {
             $ran = $true
         }
         else {
-            $counts = [pscustomobject]@{ Passed = 0; Failed = 0 }
+            $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Failures = @() }
             $ran = $false
         }
         if ($exit -ne 0 -and $counts.Failed -eq 0) { $ran = $false }
-        $results += [pscustomobject]@{ Suite = "xunit $name"; Passed = $counts.Passed; Failed = $counts.Failed; Ran = $ran }
+        $results += [pscustomobject]@{ Suite = "xunit $name"; Passed = $counts.Passed; Failed = $counts.Failed; Ran = $ran; Failures = $counts.Failures }
     }
     $results
 }
@@ -177,7 +184,7 @@ function Invoke-PesterSuites {
         return [pscustomobject]@{ Suite = 'pester'; Passed = 0; Failed = 0; Ran = $false }
     }
     $s = Get-Content $summary -Raw | ConvertFrom-Json
-    [pscustomobject]@{ Suite = 'pester'; Passed = [int] $s.Passed; Failed = [int] $s.Failed; Ran = ($s.Result -ne 'NotRun' -and ($exit -eq 0 -or $s.Failed -gt 0)) }
+    [pscustomobject]@{ Suite = 'pester'; Passed = [int] $s.Passed; Failed = [int] $s.Failed; Ran = ($s.Result -ne 'NotRun' -and ($exit -eq 0 -or $s.Failed -gt 0)); Failures = @($s.Failures) }
 }
 
 function Invoke-Test {
@@ -195,6 +202,10 @@ function Invoke-Test {
     $results += Invoke-PesterSuites
 
     Write-Host ''
+    # What failed, repeated at the end where a short log tail still shows it.
+    foreach ($r in $results) {
+        foreach ($f in @($r.Failures)) { if ($f) { Write-Host ("FAILED {0}: {1}" -f $r.Suite, $f) -ForegroundColor Red } }
+    }
     foreach ($r in $results) {
         $state = if (-not $r.Ran) { 'COULD NOT RUN' } elseif ($r.Failed -gt 0) { 'FAILED' } else { 'ok' }
         Write-Host ('{0,-40} {1,5} passed {2,5} failed  {3}' -f $r.Suite, $r.Passed, $r.Failed, $state)

@@ -26,12 +26,23 @@ $config.TestResult.OutputPath = $ResultPath
 $result = Invoke-Pester -Configuration $config
 
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+# Names and first message line of what failed, so the end of the build's output says what to look at.
+function Get-FailureLine([string] $Name, $ErrorRecord) {
+    $message = ("$($ErrorRecord | Select-Object -First 1)" -split "`n")[0].Trim()
+    if ($message) { "${Name}: $message" } else { $Name }
+}
+$failures = @(
+    foreach ($t in $result.Failed) { Get-FailureLine $t.ExpandedPath $t.ErrorRecord }
+    foreach ($b in $result.FailedBlocks) { Get-FailureLine "$($b.ExpandedPath) (block)" $b.ErrorRecord }
+    foreach ($c in $result.FailedContainers) { Get-FailureLine "$($c.Item) (file)" $c.ErrorRecord }
+)
 [pscustomobject]@{
     Result  = $result.Result
     Passed  = $result.PassedCount
     Failed  = $failed
     Skipped = $result.SkippedCount
     NotRun  = $result.NotRunCount
+    Failures = $failures
 } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath -Encoding utf8
 if ($failed -gt 0 -or $result.Result -ne 'Passed') { exit 1 }
 exit 0
