@@ -175,7 +175,7 @@ Describe 'Juju errors' {
 
     It 'stops a hung juju after -TimeoutSec and leaves no options file' {
         $env:FAKE_JUJU_HANG = 'deploy'
-        $e = Get-CmdletError { Add-KratosIdp -Provider github -ClientId gh-client -ClientSecret $Secret -TimeoutSec 2 }
+        $e = Get-CmdletError { Add-KratosIdp -Provider github -ClientId gh-client -ClientSecret $Secret -TimeoutSec 3 }
         Get-ErrorId $e | Should -Be 'JujuTimeout'
         $e.Exception.Message | Should -Match 'juju deploy'
         (Get-OptionFile).Count | Should -Be $FilesBefore

@@ -258,7 +258,7 @@ namespace ExternalIdp.Core.Tests.Juju
             using var m = new FakeJujuModel();
             m.Env["FAKE_JUJU_HANG"] = "deploy";
             var watch = Stopwatch.StartNew();
-            var e = Fails(() => m.Target().Add(null, MicrosoftIdp(), new OperationOptions { TimeoutSec = 2 }, SilentHost.Instance));
+            var e = Fails(() => m.Target().Add(null, MicrosoftIdp(), new OperationOptions { TimeoutSec = 3 }, SilentHost.Instance));
             Assert.Equal(ErrorIds.JujuTimeout, e.ErrorId);
             Assert.Contains("juju deploy", e.Message);
             Assert.Contains("-TimeoutSec", e.Message);
@@ -311,7 +311,7 @@ namespace ExternalIdp.Core.Tests.Juju
         {
             using var m = new FakeJujuModel();
             m.Env["FAKE_JUJU_REGISTER"] = "never";
-            var e = Fails(() => m.Target().Add(null, GoogleIdp(), new OperationOptions { Wait = true, TimeoutSec = 1 }, SilentHost.Instance));
+            var e = Fails(() => m.Target().Add(null, GoogleIdp(), new OperationOptions { Wait = true, TimeoutSec = 3 }, SilentHost.Instance));
             Assert.Equal(ErrorIds.JujuTimeout, e.ErrorId);
             Assert.Contains("Waiting for the requirer charm", e.Message);
             Assert.True(m.Related("corp-google-idp"));

@@ -20,7 +20,10 @@ namespace ExternalIdp.Core.Tests.Reliability
     /// the providers list changed, and a refused step left the file byte-identical.
     /// Seeded: EXTERNALIDP_RANDOM_SEED=n runs only seed n (printed with any failure);
     /// EXTERNALIDP_RANDOM_STEPS sets the steps per file.
+    /// It counts the trees remembered for the next step, so it runs alone: other tests' files would
+    /// push its entries out of the process-wide cache.
     /// </summary>
+    [Collection(ProcessCacheCollection.Name)]
     public class RandomModelTests
     {
         private readonly ITestOutputHelper _out;
