@@ -32,7 +32,30 @@ namespace ExternalIdp.Core.Tests.Juju
                 using (var p = Process.Start(psi)) p.WaitForExit();
                 if (!File.Exists(exe)) throw new InvalidOperationException("The fake juju could not be built: " + exe);
             }
+            WarmUp(exe);
             return output;
+        }
+
+        /// <summary>
+        /// Runs the fake once before any test does: the first start of a .NET program on a cold machine can take
+        /// seconds, which a test with a short -TimeoutSec would take for a hang.
+        /// </summary>
+        private static void WarmUp(string exe)
+        {
+            var root = Path.Combine(Path.GetTempPath(), "fakejuju-warmup-" + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.CreateDirectory(root);
+            try
+            {
+                var psi = new ProcessStartInfo(exe, "version") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+                psi.Environment["FAKE_JUJU_STATE"] = Path.Combine(root, "state.json");
+                psi.Environment.Remove("FAKE_JUJU_LOG");
+                using var p = Process.Start(psi)!;
+                var o = p.StandardOutput.ReadToEndAsync();
+                var e = p.StandardError.ReadToEndAsync();
+                p.WaitForExit();
+                if (p.ExitCode != 0) throw new InvalidOperationException($"The fake juju does not run ('juju version' exited {p.ExitCode}): {e.Result}");
+            }
+            finally { System.IO.Directory.Delete(root, true); }
         }
     }
 
