@@ -101,7 +101,7 @@ function Get-TrxCounts([string] $Path) {
     $failures = @(
         foreach ($r in (Select-Xml -Xml $trx -XPath "//t:UnitTestResult[@outcome!='Passed' and @outcome!='NotExecuted']" -Namespace $ns)) {
             $message = (Select-Xml -Xml $r.Node -XPath './/t:Message' -Namespace $ns | Select-Object -First 1).Node.InnerText
-            '{0}: {1}' -f $r.Node.testName, ("$message".Trim() -split "`n")[0]
+            '{0}: {1}' -f $r.Node.testName, (("$message" -split '\r?\n') -ne '' | Select-Object -First 1)
         }
     )
     [pscustomobject]@{

@@ -16,6 +16,8 @@ namespace ExternalIdp.Core.Tests.Juju
     {
         private static readonly Lazy<string> s_dir = new Lazy<string>(Locate, LazyThreadSafetyMode.ExecutionAndPublication);
         public static string Directory => s_dir.Value;
+        public static string Executable => Path.Combine(Directory, ExeName);
+        private static readonly string ExeName = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "juju.exe" : "juju";
 
         private static string Locate()
         {
@@ -25,7 +27,7 @@ namespace ExternalIdp.Core.Tests.Juju
             var configuration = AppContext.BaseDirectory.Replace('\\', '/').Contains("/Release/") ? "Release" : "Debug";
             var project = Path.Combine(dir.FullName, "tests", "fakes", "FakeJuju");
             var output = Path.Combine(project, "bin", configuration, "net10.0");
-            var exe = Path.Combine(output, RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "juju.exe" : "juju");
+            var exe = Path.Combine(output, ExeName);
             if (!File.Exists(exe))
             {
                 var psi = new ProcessStartInfo("dotnet", $"build \"{project}\" -c {configuration} -v q") { UseShellExecute = false };
@@ -46,16 +48,25 @@ namespace ExternalIdp.Core.Tests.Juju
             System.IO.Directory.CreateDirectory(root);
             try
             {
-                var psi = new ProcessStartInfo(exe, "version") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-                psi.Environment["FAKE_JUJU_STATE"] = Path.Combine(root, "state.json");
-                psi.Environment.Remove("FAKE_JUJU_LOG");
-                using var p = Process.Start(psi)!;
-                var o = p.StandardOutput.ReadToEndAsync();
-                var e = p.StandardError.ReadToEndAsync();
-                p.WaitForExit();
-                if (p.ExitCode != 0) throw new InvalidOperationException($"The fake juju does not run ('juju version' exited {p.ExitCode}): {e.Result}");
+                var (code, _, stderr) = Run(exe, new Dictionary<string, string> { ["FAKE_JUJU_STATE"] = Path.Combine(root, "state.json") }, "version");
+                if (code != 0) throw new InvalidOperationException($"The fake juju does not run ('juju version' exited {code}): {stderr}");
             }
             finally { System.IO.Directory.Delete(root, true); }
+        }
+
+        /// <summary>Runs the fake juju with these variables added (FAKE_JUJU_LOG removed: nothing is logged).</summary>
+        public static (int code, string stdout, string stderr) Run(string exe, IDictionary<string, string> env, params string[] args)
+        {
+            var psi = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            foreach (var kv in env) psi.Environment[kv.Key] = kv.Value;
+            psi.Environment.Remove("FAKE_JUJU_LOG");
+            using var p = Process.Start(psi)!;
+            p.StandardInput.Close();
+            var o = p.StandardOutput.ReadToEndAsync();
+            var e = p.StandardError.ReadToEndAsync();
+            p.WaitForExit();
+            return (p.ExitCode, o.Result, e.Result);
         }
     }
 
@@ -110,19 +121,7 @@ namespace ExternalIdp.Core.Tests.Juju
 
         /// <summary>Runs the fake juju directly (to set things up or look at the model) without logging it.</summary>
         public (int code, string stdout, string stderr) Juju(params string[] args)
-        {
-            var psi = new ProcessStartInfo(Path.Combine(FakeJujuBuild.Directory, RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "juju.exe" : "juju"))
-            { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            foreach (var kv in Env) psi.Environment[kv.Key] = kv.Value;
-            psi.Environment.Remove("FAKE_JUJU_LOG");
-            using var p = Process.Start(psi);
-            p.StandardInput.Close();
-            var o = p.StandardOutput.ReadToEndAsync();
-            var e = p.StandardError.ReadToEndAsync();
-            p.WaitForExit();
-            return (p.ExitCode, o.Result, e.Result);
-        }
+            => FakeJujuBuild.Run(FakeJujuBuild.Executable, Env, args);
 
         public JObject State => JObject.Parse(File.ReadAllText(StatePath));
         public JObject App(string name) => (JObject)((JObject)State["Models"]!.First!.First!["Applications"]!)[name];

@@ -100,7 +100,7 @@ namespace ExternalIdp.Core.Tests.Juju
 
         private static int RunLogged(FakeJujuModel m, params string[] args)
         {
-            var psi = new System.Diagnostics.ProcessStartInfo(Path.Combine(FakeJujuBuild.Directory, System.OperatingSystem.IsWindows() ? "juju.exe" : "juju")) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+            var psi = new System.Diagnostics.ProcessStartInfo(FakeJujuBuild.Executable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var a in args) psi.ArgumentList.Add(a);
             foreach (var kv in m.Env) psi.Environment[kv.Key] = kv.Value;
             using var p = System.Diagnostics.Process.Start(psi);
@@ -148,7 +148,7 @@ namespace ExternalIdp.Core.Tests.Juju
         {
             using var m = new FakeJujuModel();
             m.Env.Remove("FAKE_JUJU_STATE");
-            var psi = new System.Diagnostics.ProcessStartInfo(Path.Combine(FakeJujuBuild.Directory, System.OperatingSystem.IsWindows() ? "juju.exe" : "juju"), "status") { UseShellExecute = false, RedirectStandardError = true };
+            var psi = new System.Diagnostics.ProcessStartInfo(FakeJujuBuild.Executable, "status") { UseShellExecute = false, RedirectStandardError = true };
             psi.Environment.Remove("FAKE_JUJU_STATE");
             using var p = System.Diagnostics.Process.Start(psi);
             var err = p.StandardError.ReadToEnd();

@@ -37,7 +37,7 @@ namespace ExternalIdp.Core.Tests.Juju
         {
             // The fake juju logs its argv: what the child receives is what we meant.
             using var m = new FakeJujuModel();
-            var psi = new ProcessStartInfo(Path.Combine(FakeJujuBuild.Directory, System.OperatingSystem.IsWindows() ? "juju.exe" : "juju"),
+            var psi = new ProcessStartInfo(FakeJujuBuild.Executable,
                 "version " + JujuCli.Quote(arg) + " " + JujuCli.Quote("next")) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var kv in m.Env) psi.Environment[kv.Key] = kv.Value;
             using (var p = Process.Start(psi)) { p.StandardOutput.ReadToEnd(); p.WaitForExit(); }
