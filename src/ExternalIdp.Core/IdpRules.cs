@@ -26,11 +26,12 @@ namespace ExternalIdp.Core
         /// <summary>
         /// Checks each given value on its own (URLs, tenant, enums, id, scope, control characters).
         /// Throws KratosIdpInvalidConfiguration listing every problem with its fix. Never echoes a secret.
+        /// allowEmptyProviderId: -ProviderId '' is a valid change on Juju (back to the charm's own id).
         /// </summary>
-        public static void ValidateValues(IdpSettings s)
+        public static void ValidateValues(IdpSettings s, bool allowEmptyProviderId = false)
         {
             var problems = new List<string>();
-            if (s.ProviderId != null && !ProviderIdPattern.IsMatch(s.ProviderId))
+            if (s.ProviderId != null && !(allowEmptyProviderId && s.ProviderId.Length == 0) && !ProviderIdPattern.IsMatch(s.ProviderId))
                 problems.Add($"-ProviderId '{s.ProviderId}' is not a valid provider id: it becomes a URL path segment, so use 1-128 letters, digits, '.', '_', '~' or '-', starting with a letter or digit.");
             if (s.ClientId != null)
             {

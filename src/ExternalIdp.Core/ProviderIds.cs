@@ -18,11 +18,17 @@ namespace ExternalIdp.Core
                 case ProviderIdSeed.ClientIdAndTenant: seed = clientId + "_" + tenantId; break;
                 default: seed = clientId; break;
             }
+            return Generate(kind.Name, seed);
+        }
+
+        /// <summary>The formula itself: "&lt;provider&gt;_" and the SHA-1 of the seed in hex.</summary>
+        internal static string Generate(string providerName, string seed)
+        {
             using (var sha1 = SHA1.Create())
             {
                 var hash = sha1.ComputeHash(Encoding.UTF8.GetBytes(seed ?? string.Empty));
-                var sb = new StringBuilder(kind.Name.Length + 41);
-                sb.Append(kind.Name).Append('_');
+                var sb = new StringBuilder(providerName.Length + 41);
+                sb.Append(providerName).Append('_');
                 foreach (var b in hash) sb.Append(b.ToString("x2"));
                 return sb.ToString();
             }

@@ -25,9 +25,6 @@ namespace ExternalIdp.Commands
             _folder = folder;
         }
 
-        /// <summary>The folder this context loads from (for diagnostics and tests).</summary>
-        public string Folder => _folder;
-
         /// <summary>
         /// Creates the context and answers the default context's requests for ExternalIdp.Core from it.
         /// Called once per process.

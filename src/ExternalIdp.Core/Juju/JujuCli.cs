@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
@@ -29,11 +30,9 @@ namespace ExternalIdp.Core.Juju
             var head = text.Split('-')[0].Split('.');
             int.TryParse(head[0], out var major);
             Major = major;
-            if (head.Length > 1 && int.TryParse(head[1], out var minor)) Minor = minor;
         }
         public string Text { get; }
         public int Major { get; }
-        public int Minor { get; }
         /// <summary>Juju 2.x: run-action, add-relation, no --no-prompt on remove-application.</summary>
         public bool IsLegacy => Major > 0 && Major < 3;
     }
@@ -47,8 +46,8 @@ namespace ExternalIdp.Core.Juju
         private readonly IDictionary<string, string> _env;
         private readonly string _model;
 
-        // Versions per juju executable (and environment override): an immutable snapshot replaced atomically.
-        private static Dictionary<string, JujuVersion> s_versions = new Dictionary<string, JujuVersion>(StringComparer.Ordinal);
+        // Versions per juju executable (and environment override); the first answer stays.
+        private static readonly ConcurrentDictionary<string, JujuVersion> s_versions = new ConcurrentDictionary<string, JujuVersion>(StringComparer.Ordinal);
 
         private JujuVersion _version;
 
@@ -95,20 +94,13 @@ namespace ExternalIdp.Core.Juju
         {
             if (_version != null) return _version;
             var key = CacheKey();
-            var snapshot = Volatile.Read(ref s_versions);
-            if (snapshot.TryGetValue(key, out var cached)) return _version = cached;
+            if (s_versions.TryGetValue(key, out var cached)) return _version = cached;
             var r = Run(host, timeoutSec, null, false, "version");
             var text = r.Stdout.Trim().Split('\n').FirstOrDefault()?.Trim() ?? "";
             if (r.ExitCode != 0 || text.Length == 0 || !char.IsDigit(text[0]))
                 throw Failed(r, null);
             var v = new JujuVersion(text);
-            while (true)
-            {
-                var old = Volatile.Read(ref s_versions);
-                if (old.ContainsKey(key)) break;
-                var copy = new Dictionary<string, JujuVersion>(old, StringComparer.Ordinal) { [key] = v };
-                if (Interlocked.CompareExchange(ref s_versions, copy, old) == old) break;
-            }
+            s_versions.TryAdd(key, v);
             host.WriteVerbose("juju version " + v.Text);
             return _version = v;
         }
@@ -330,23 +322,21 @@ namespace ExternalIdp.Core.Juju
         /// ran); returns how many. A file whose process id is in use again, or that can't be
         /// deleted (another user's), is left alone.
         /// </summary>
-        internal static int RemoveOrphans(string dir)
+        internal static void RemoveOrphans(string dir)
         {
-            int removed = 0;
             string[] files;
             try { files = Directory.GetFiles(dir, Prefix + "*-*.yaml"); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { return 0; }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { return; }
             foreach (var file in files)
             {
                 var name = System.IO.Path.GetFileNameWithoutExtension(file);
                 var parts = name.Substring(Prefix.Length).Split('-');
                 if (parts.Length != 2 || parts[1].Length != 32 || !int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)) continue;
                 if (IsRunning(pid)) continue;
-                try { File.Delete(file); removed++; }
+                try { File.Delete(file); }
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
             }
-            return removed;
         }
 
         private static bool IsRunning(int pid)

@@ -35,7 +35,6 @@ namespace ExternalIdp.Core.Juju
     {
         public string Name { get; set; }
         public string Charm { get; set; }
-        public string Channel { get; set; }
         public Dictionary<string, string> Options { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
         public string Option(string key) => Options.TryGetValue(key, out var v) ? v : null;
@@ -174,7 +173,7 @@ namespace ExternalIdp.Core.Juju
                     var name = (kv.Key as YamlScalarNode)?.Value;
                     if (name == null || !(kv.Value is YamlMappingNode a)) continue;
                     var charm = (Child(a, "charm") as YamlScalarNode)?.Value;
-                    var app = new BundleApp { Name = name, Charm = CharmName(charm, null), Channel = (Child(a, "channel") as YamlScalarNode)?.Value };
+                    var app = new BundleApp { Name = name, Charm = CharmName(charm, null) };
                     if (Child(a, "options") is YamlMappingNode opts)
                         foreach (var o in opts.Children)
                         {

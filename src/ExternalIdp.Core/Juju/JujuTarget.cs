@@ -24,13 +24,6 @@ namespace ExternalIdp.Core.Juju
         private static readonly Regex AppNamePattern = new Regex(@"^[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*$", RegexOptions.CultureInvariant);
         private static readonly string[] Unsupported = { "SubjectSource", "ClaimsSource", "Pkce" };
 
-        /// <summary>The integrator's options that describe the provider (compared to recognise a half-done Add).</summary>
-        private static readonly string[] ProviderOptions =
-        {
-            "provider", "client_id", "client_secret", "issuer_url", "microsoft_tenant_id", "apple_team_id",
-            "apple_private_key_id", "apple_private_key", "provider_id", "label", "scope", "jsonnet_mapper",
-        };
-
         /// <summary>Kratos key → integrator option.</summary>
         private static readonly Dictionary<string, string> OptionOf = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -47,6 +40,13 @@ namespace ExternalIdp.Core.Juju
             [Fields.Scope] = "scope",
             [Fields.MapperUrl] = "jsonnet_mapper",
         };
+
+        /// <summary>The integrator's options that describe the provider (compared to recognise a half-done Add).</summary>
+        private static readonly ICollection<string> ProviderOptions = OptionOf.Values;
+
+        /// <summary>Integrator option → the parameter that sets it (the charm takes jsonnet source: -JsonnetMapper).</summary>
+        private static readonly Dictionary<string, string> ParameterOfOption = OptionOf.ToDictionary(
+            kv => kv.Value, kv => kv.Key == Fields.MapperUrl ? "-JsonnetMapper" : "-" + Fields.ParameterOf[kv.Key], StringComparer.Ordinal);
 
         private readonly string _model;
         private readonly string _kratos;
@@ -119,6 +119,18 @@ namespace ExternalIdp.Core.Juju
         private static ExternalIdpException WithState(ExternalIdpException e, string state)
             => new ExternalIdpException(e.ErrorId, e.Kind, e.Message.TrimEnd() + " " + state, e.TargetObject, e);
 
+        /// <summary>
+        /// Runs a juju command that changes the model: a failure says what it left (onFailure); a timeout,
+        /// after which juju may or may not have made the change, says what to do (onTimeout, when given).
+        /// </summary>
+        private static void Change(JujuCli cli, OperationOptions o, ICoreHost host, IEnumerable<string> secrets, string onTimeout, string onFailure, string command, params string[] args)
+        {
+            JujuResult r;
+            try { r = cli.Run(host, Timeout(o), secrets, true, command, args); }
+            catch (ExternalIdpException e) when (onTimeout != null && e.ErrorId == ErrorIds.JujuTimeout) { throw WithState(e, onTimeout); }
+            if (r.ExitCode != 0) throw cli.Failed(r, onFailure);
+        }
+
         /// <summary>Runs a step that comes before any change: a failure says that nothing was changed.</summary>
         private static T BeforeChange<T>(Func<T> step)
         {
@@ -176,11 +188,7 @@ namespace ExternalIdp.Core.Juju
             if (ProviderCatalog.TryGet(provider, out var kind) && kind.Name == provider)
                 return ProviderIds.Generate(kind, clientId, issuer, tenant);
             // Providers the charm accepts but Kratos doesn't (twitch, yander): same formula, client id seed.
-            using (var sha1 = System.Security.Cryptography.SHA1.Create())
-            {
-                var hash = sha1.ComputeHash(System.Text.Encoding.UTF8.GetBytes(clientId ?? ""));
-                return provider + "_" + string.Concat(hash.Select(x => x.ToString("x2")));
-            }
+            return ProviderIds.Generate(provider, clientId);
         }
 
         private static string EffectiveId(IDictionary<string, string> options)
@@ -250,10 +258,7 @@ namespace ExternalIdp.Core.Juju
 
         private void RefuseUnsupported(IdpSettings s)
         {
-            var given = new List<string>();
-            if (s.SubjectSource != null) given.Add("-SubjectSource");
-            if (s.ClaimsSource != null) given.Add("-ClaimsSource");
-            if (s.Pkce != null) given.Add("-Pkce");
+            var given = s.GivenParameters().Where(Unsupported.Contains).Select(p => "-" + p).ToList();
             if (given.Count > 0)
                 throw new ExternalIdpException(ErrorIds.ParameterNotSupported, ErrorKind.InvalidArgument,
                     $"{string.Join(", ", given)} can't be set on Juju: the {IntegratorCharm} charm has no option for {(given.Count == 1 ? "it" : "them")} (it has no subject_source, claims_source or pkce). " +
@@ -291,14 +296,6 @@ namespace ExternalIdp.Core.Juju
             if ((v[0] == '-' || v[0] == '?' || v[0] == ':') && (v.Length == 1 || v[1] == ' ')) return $"the leading '{v[0]} ', which YAML reads as syntax";
             return null;
         }
-
-        private static readonly Dictionary<string, string> ParameterOfOption = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["provider"] = "-Provider", ["client_id"] = "-ClientId", ["client_secret"] = "-ClientSecret", ["issuer_url"] = "-IssuerUrl",
-            ["microsoft_tenant_id"] = "-TenantId", ["apple_team_id"] = "-AppleTeamId", ["apple_private_key_id"] = "-ApplePrivateKeyId",
-            ["apple_private_key"] = "-ApplePrivateKey", ["provider_id"] = "-ProviderId", ["label"] = "-Label", ["scope"] = "-Scope",
-            ["jsonnet_mapper"] = "-JsonnetMapper", ["enabled"] = "-Enabled",
-        };
 
         /// <summary>Refuses values the kratos charm would render into a broken Kratos config (never echoing a secret).</summary>
         private static void CheckUnsafe(IEnumerable<KeyValuePair<string, object>> options)
@@ -485,14 +482,9 @@ namespace ExternalIdp.Core.Juju
                 {
                     args.Add("--config");
                     args.Add(file.Path);
-                    JujuResult r;
-                    try { r = cli.Run(host, Timeout(options), secrets, true, "deploy", args.ToArray()); }
-                    catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuTimeout)
-                    {
-                        throw WithState(e, $"So '{app}' may or may not have been deployed (it is not related to {_kratos} either way). Run the same Add-KratosIdp command again: it deploys '{app}', or finishes the one deployed with these settings.");
-                    }
-                    if (r.ExitCode != 0)
-                        throw cli.Failed(r, "Nothing was deployed; fix the cause and run Add-KratosIdp again.");
+                    Change(cli, options, host, secrets,
+                        $"So '{app}' may or may not have been deployed (it is not related to {_kratos} either way). Run the same Add-KratosIdp command again: it deploys '{app}', or finishes the one deployed with these settings.",
+                        "Nothing was deployed; fix the cause and run Add-KratosIdp again.", "deploy", args.ToArray());
                 }
             }
 
@@ -519,7 +511,7 @@ namespace ExternalIdp.Core.Juju
             if (options.Wait)
             {
                 try { WaitFor(cli, idp, true, options, host, justIntegrated: true); }
-                catch (ExternalIdpException e) when (IsJujuFault(e) && !e.Message.Contains("The change was made"))
+                catch (ExternalIdpException e) when (IsJujuFault(e) && !e.Data.Contains(StateGiven))
                 {
                     throw WithState(e, $"The IdP itself was added: '{app}' is deployed and related to {_kratos}; only waiting for it to be ready failed. Get-KratosIdp -Name {app} shows its state (don't run Add-KratosIdp again).");
                 }
@@ -537,6 +529,8 @@ namespace ExternalIdp.Core.Juju
         }
 
         private const string RelationUnknown = "ExternalIdp.RelationUnknown";
+        /// <summary>Marks an error whose message already says what state the change left.</summary>
+        private const string StateGiven = "ExternalIdp.StateGiven";
 
         private void Integrate(JujuCli cli, string app, OperationOptions options, ICoreHost host, IEnumerable<string> secrets)
         {
@@ -565,7 +559,7 @@ namespace ExternalIdp.Core.Juju
             options = options ?? new OperationOptions();
             if (changes == null) throw new ArgumentNullException(nameof(changes));
             RefuseUnsupported(changes);
-            IdpRules.ValidateValues(changes.ProviderId == "" ? WithoutProviderId(changes) : changes);
+            IdpRules.ValidateValues(changes, allowEmptyProviderId: true);
             ProviderKind newKind = null;
             if (changes.Provider != null)
             {
@@ -657,13 +651,9 @@ namespace ExternalIdp.Core.Juju
                     args.Add(file.Path);
                 }
                 if (reset.Count > 0) { args.Add("--reset"); args.Add(string.Join(",", reset)); }
-                JujuResult r;
-                try { r = cli.Run(host, Timeout(options), secrets, true, "config", args.ToArray()); }
-                catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuTimeout)
-                {
-                    throw WithState(e, $"So the settings of '{name}' may or may not have changed (juju applies them all or none). Run the same Set-KratosIdpProvider command again: it sends only what still differs.");
-                }
-                if (r.ExitCode != 0) throw cli.Failed(r, "Nothing was changed.");
+                Change(cli, options, host, secrets,
+                    $"So the settings of '{name}' may or may not have changed (juju applies them all or none). Run the same Set-KratosIdpProvider command again: it sends only what still differs.",
+                    "Nothing was changed.", "config", args.ToArray());
             }
             finally
             {
@@ -676,22 +666,13 @@ namespace ExternalIdp.Core.Juju
             if (options.Wait)
             {
                 try { WaitFor(cli, idp, idp.Enabled, options, host, justIntegrated: false); }
-                catch (ExternalIdpException e) when (IsJujuFault(e) && !e.Message.Contains("The change was made"))
+                catch (ExternalIdpException e) when (IsJujuFault(e) && !e.Data.Contains(StateGiven))
                 {
                     throw WithState(e, $"The settings of '{name}' were changed; only waiting for it to be ready failed. Get-KratosIdp -Name {name} shows its state.");
                 }
             }
             return idp;
         }
-
-        /// <summary>A copy without ProviderId: on Set, "" (back to the charm's auto id) is valid although it is no id.</summary>
-        private static IdpSettings WithoutProviderId(IdpSettings s) => new IdpSettings
-        {
-            Provider = s.Provider, ClientId = s.ClientId, ClientSecret = s.ClientSecret, TenantId = s.TenantId, IssuerUrl = s.IssuerUrl,
-            AppleTeamId = s.AppleTeamId, ApplePrivateKeyId = s.ApplePrivateKeyId, ApplePrivateKey = s.ApplePrivateKey, Label = s.Label,
-            Scope = s.Scope, JsonnetMapper = s.JsonnetMapper, MapperUrl = s.MapperUrl, SubjectSource = s.SubjectSource,
-            ClaimsSource = s.ClaimsSource, Pkce = s.Pkce,
-        };
 
         public KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host)
         {
@@ -711,8 +692,7 @@ namespace ExternalIdp.Core.Juju
             }
             if (!host.ShouldProcess($"IdP '{name}' in {Description}", enabled ? "Enable" : "Disable (Kratos stops offering it; the application and its settings stay)"))
                 return null;
-            var r = cli.Run(host, Timeout(options), null, true, "config", name, "enabled=" + (enabled ? "true" : "false"));
-            if (r.ExitCode != 0) throw cli.Failed(r, "Nothing was changed.");
+            Change(cli, options, host, null, null, "Nothing was changed.", "config", name, "enabled=" + (enabled ? "true" : "false"));
             after["enabled"] = enabled ? "true" : "false";
             var idp = ToIdp(name, after, related);
             if (options.Wait) WaitFor(cli, idp, enabled, options, host, justIntegrated: false);
@@ -736,18 +716,10 @@ namespace ExternalIdp.Core.Juju
                 if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Remove the {IntegratorCharm} application '{name}' (and its relation to '{_kratos}')"))
                     return false;
                 var version = BeforeChange(() => cli.Version(host, Timeout(options)));
-                JujuResult r;
-                try
-                {
-                    r = version.IsLegacy
-                        ? cli.Run(host, Timeout(options), null, true, "remove-application", name)
-                        : cli.Run(host, Timeout(options), null, true, "remove-application", name, "--no-prompt");
-                }
-                catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuTimeout)
-                {
-                    throw WithState(e, $"So '{name}' may or may not be on its way out. Run the same Remove-KratosIdp command again: it removes '{name}' if it is still there (if it says there is no such IdP, it is gone).");
-                }
-                if (r.ExitCode != 0) throw cli.Failed(r, $"'{name}' was not removed{(related ? $" and is still related to {_kratos}" : "")}.");
+                Change(cli, options, host, null,
+                    $"So '{name}' may or may not be on its way out. Run the same Remove-KratosIdp command again: it removes '{name}' if it is still there (if it says there is no such IdP, it is gone).",
+                    $"'{name}' was not removed{(related ? $" and is still related to {_kratos}" : "")}.",
+                    "remove-application", version.IsLegacy ? new[] { name } : new[] { name, "--no-prompt" });
                 return true;
             }
             if (!related)
@@ -778,16 +750,18 @@ namespace ExternalIdp.Core.Juju
 
         // ------------------------------------------------------------------ redirect URI, public URL
 
+        /// <summary>Runs a charm action on a unit and waits for its result (run-action on juju 2.x, run on 3.x).</summary>
+        private static JujuResult RunAction(JujuCli cli, string unit, string action, OperationOptions o, ICoreHost host)
+        {
+            var verb = cli.Version(host, Timeout(o)).IsLegacy ? "run-action" : "run";
+            return cli.Run(host, Timeout(o) + 15, null, true, verb, unit, action, "--wait=" + Timeout(o) + "s", "--format", "json");
+        }
+
         /// <summary>Runs get-redirect-uri on &lt;app&gt;/leader: the URI, or null and why not.</summary>
         private string RedirectAction(JujuCli cli, string app, OperationOptions options, ICoreHost host, out string reason)
         {
             reason = null;
-            var version = cli.Version(host, Timeout(options));
-            var unit = app + "/leader";
-            var wait = "--wait=" + Timeout(options) + "s";
-            var r = version.IsLegacy
-                ? cli.Run(host, Timeout(options) + 15, null, true, "run-action", unit, "get-redirect-uri", wait, "--format", "json")
-                : cli.Run(host, Timeout(options) + 15, null, true, "run", unit, "get-redirect-uri", wait, "--format", "json");
+            var r = RunAction(cli, app + "/leader", "get-redirect-uri", options, host);
             var text = JujuCli.ErrorText(r);
             if (r.ExitCode != 0 && (JujuCli.IsModelNotFound(text) || JujuCli.IsConnection(text))) throw cli.Failed(r, null);
             ActionResult result = null;
@@ -886,12 +860,7 @@ namespace ExternalIdp.Core.Juju
                 .Select(kv => kv.Value[0]).FirstOrDefault();
             if (ingress != null && status.Apps.TryGetValue(ingress, out var traefik))
             {
-                var version = cli.Version(host, Timeout(options));
-                var tunit = traefik.LeaderUnit ?? ingress + "/0";
-                var wait = "--wait=" + Timeout(options) + "s";
-                var r = version.IsLegacy
-                    ? cli.Run(host, Timeout(options) + 15, null, true, "run-action", tunit, "show-proxied-endpoints", wait, "--format", "json")
-                    : cli.Run(host, Timeout(options) + 15, null, true, "run", tunit, "show-proxied-endpoints", wait, "--format", "json");
+                var r = RunAction(cli, traefik.LeaderUnit ?? ingress + "/0", "show-proxied-endpoints", options, host);
                 var result = JujuParsers.Action(r.Stdout, r.Display);
                 if (result == null || !string.Equals(result.Status, "completed", StringComparison.OrdinalIgnoreCase))
                 {
@@ -953,9 +922,13 @@ namespace ExternalIdp.Core.Juju
                         throw new ExternalIdpException(ErrorIds.JujuIdpBlocked, ErrorKind.InvalidOperation,
                             $"IdP '{idp.Name}' is {status}: '{message}'. " + BlockedHint(idp.Name, message), idp.Name);
                     if (watch.Elapsed >= limit)
-                        throw new ExternalIdpException(ErrorIds.JujuTimeout, ErrorKind.OperationTimeout,
+                    {
+                        var timeout = new ExternalIdpException(ErrorIds.JujuTimeout, ErrorKind.OperationTimeout,
                             $"IdP '{idp.Name}' was not {(enabled ? "ready" : "disabled")} within {(int)limit.TotalSeconds} s (last status: {status} '{message}'). The change was made; " +
                             $"check 'juju status {idp.Name}' and 'juju debug-log --include {idp.Name}', or wait longer with a larger -TimeoutSec.", idp.Name);
+                        timeout.Data[StateGiven] = true;
+                        throw timeout;
+                    }
                     var wait = PollInterval < limit - watch.Elapsed ? PollInterval : limit - watch.Elapsed;
                     if (wait > TimeSpan.Zero && host.Cancellation.WaitHandle.WaitOne(wait))
                         host.Cancellation.ThrowIfCancellationRequested();
