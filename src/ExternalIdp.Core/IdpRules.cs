@@ -23,6 +23,9 @@ namespace ExternalIdp.Core
 
         private static string P(string field) => "-" + Fields.ParameterOf[field];
 
+        /// <summary>Whether a value holds a template placeholder (${...} or {{...}}) that Kratos does not expand.</summary>
+        internal static bool IsPlaceholder(string value) => value != null && Placeholder.IsMatch(value);
+
         /// <summary>
         /// Checks each given value on its own (URLs, tenant, enums, id, scope, control characters).
         /// Throws KratosIdpInvalidConfiguration listing every problem with its fix. Never echoes a secret.
@@ -292,7 +295,7 @@ namespace ExternalIdp.Core
             var problems = new List<string>();
             foreach (var k in entry.Keys)
                 if (!Fields.KratosKeys.Contains(k)) problems.Add($"unknown key '{k}' (Kratos rejects keys its schema doesn't list)");
-            foreach (var k in new[] { Fields.Id, Fields.Provider, Fields.ClientId, Fields.MapperUrl })
+            foreach (var k in Fields.Required)
                 if (!entry.ContainsKey(k) || entry[k] == null) problems.Add($"missing '{k}'");
             foreach (var kv in entry)
             {
@@ -308,7 +311,7 @@ namespace ExternalIdp.Core
             var provider = Str(Fields.Provider);
             if (provider != null)
             {
-                if (!ProviderCatalog.TryGet(provider, out var kind) || kind.Name != provider)
+                if (!ProviderCatalog.TryGetExact(provider, out var kind))
                     problems.Add($"provider '{provider}' is not a Kratos provider kind");
                 else
                 {

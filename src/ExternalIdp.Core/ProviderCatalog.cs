@@ -58,6 +58,9 @@ namespace ExternalIdp.Core
         /// <summary>Keys whose values are secrets: never shown, never on a command line.</summary>
         public static readonly IReadOnlyCollection<string> Secrets = new[] { ClientSecret, ApplePrivateKey };
 
+        /// <summary>Keys Kratos requires in every provider entry.</summary>
+        public static readonly IReadOnlyList<string> Required = new[] { Id, Provider, ClientId, MapperUrl };
+
         /// <summary>Every key Kratos accepts in a provider entry (schema, additionalProperties: false).</summary>
         public static readonly IReadOnlyCollection<string> KratosKeys = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -190,6 +193,14 @@ namespace ExternalIdp.Core
         {
             kind = null;
             return name != null && ByName.TryGetValue(name.Trim(), out kind);
+        }
+
+        /// <summary>The kind named exactly so, as Kratos reads a provider value (no trimming, no other spelling).</summary>
+        public static bool TryGetExact(string name, out ProviderKind kind)
+        {
+            if (TryGet(name, out kind) && kind.Name == name) return true;
+            kind = null;
+            return false;
         }
 
         /// <summary>Nicknames people type for a kind Kratos calls otherwise.</summary>

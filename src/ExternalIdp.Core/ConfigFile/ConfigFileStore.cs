@@ -114,17 +114,11 @@ namespace ExternalIdp.Core.ConfigFile
                 throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData,
                     $"{c.Path} is not valid {(c.Json ? "JSON" : "YAML")}: {Clean(ex.Message)} (line {ex.Start.Line}, column {ex.Start.Column}). Fix the file (a YAML or JSON Kratos config) or give the right one with -ConfigPath.", c.Path, ex);
             }
-            catch (Exception ex) when (ex is InvalidOperationException || ex is ArgumentException || ex is FormatException)
-            {
-                // YamlDotNet's scanner gives up this way on some malformed input.
-                throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData,
-                    $"{c.Path} is not valid {(c.Json ? "JSON" : "YAML")}: the parser could not read it. Fix the file (a YAML or JSON Kratos config) or give the right one with -ConfigPath.", c.Path, ex);
-            }
             if (doc.DocumentCount > 1)
                 throw new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidData,
                     $"{c.Path} holds {doc.DocumentCount} YAML documents (the second starts at line {doc.SecondDocumentLine}); Kratos reads one. Split the file so the Kratos config is alone in its file, then retry.", c.Path);
             var json = c.Json || (doc.Root is YMapping rm && rm.Flow && c.Text.TrimStart().StartsWith("{", StringComparison.Ordinal));
-            return new KratosConfigDocument(c.Path, configRoot, c.Text, json, doc) { Bom = c.Bom };
+            return new KratosConfigDocument(c.Path, configRoot, c.Text, json, doc);
         }
 
         private static string Clean(string m)

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 using ExternalIdp.Core;
 
 namespace ExternalIdp.Core.ConfigFile
@@ -17,17 +16,15 @@ namespace ExternalIdp.Core.ConfigFile
     /// </summary>
     public sealed class ConfigFileTarget : IIdpTarget
     {
-        private static readonly Regex Placeholder = new Regex(@"\$\{[^}]*\}|\{\{.*?\}\}", RegexOptions.CultureInvariant);
+        /// <summary>Kratos keys in the order new entries and changes are written: id, provider, then as IdpRules gives them.</summary>
+        private static readonly string[] KeyOrder = new[] { Fields.Id, Fields.Provider }
+            .Concat(IdpRules.GivenFields(new IdpSettings()).Select(kv => kv.Key).Where(k => k != Fields.Id)).ToArray();
 
-        /// <summary>Kratos keys in the order new entries and changes are written.</summary>
-        private static readonly string[] KeyOrder =
+        private static int OrderOf(string key)
         {
-            Fields.Id, Fields.Provider, Fields.Label, Fields.ClientId, Fields.ClientSecret, Fields.IssuerUrl,
-            Fields.MicrosoftTenant, Fields.SubjectSource, Fields.AppleTeamId, Fields.ApplePrivateKeyId,
-            Fields.ApplePrivateKey, Fields.Scope, Fields.MapperUrl, Fields.ClaimsSource, Fields.Pkce,
-        };
-
-        private static readonly string[] RequiredKeys = { Fields.Id, Fields.Provider, Fields.ClientId, Fields.MapperUrl };
+            var i = Array.IndexOf(KeyOrder, key);
+            return i < 0 ? 99 : i;
+        }
 
         /// <param name="configPath">Absolute file-system path of the Kratos config (.yml, .yaml or .json).</param>
         /// <param name="configRoot">Dotted path of the Kratos config inside the file (e.g. kratos.config), or null for the document root.</param>
@@ -166,7 +163,7 @@ namespace ExternalIdp.Core.ConfigFile
             foreach (var b in new[] { publicUrl, doc.BaseRedirectUri, doc.PublicBaseUrl })
             {
                 if (string.IsNullOrWhiteSpace(b)) continue;
-                if (Placeholder.IsMatch(b)) continue;
+                if (IdpRules.IsPlaceholder(b)) continue;
                 return b;
             }
             return null;
@@ -218,7 +215,7 @@ namespace ExternalIdp.Core.ConfigFile
             Planned Plan(KratosConfigDocument doc)
             {
                 CheckAddable(doc, id);
-                var rmap = ToRMap(entry.Select(kv => new KeyValuePair<string, object>(kv.Key, kv.Value)));
+                var rmap = ToRMap(entry);
                 var edits = doc.PlanAdd(rmap, out var n);
                 var slots = doc.Items.Select(i => new Slot { Orig = i }).ToList();
                 slots.Add(new Slot { Intended = PlainOf(entry) });
@@ -270,8 +267,7 @@ namespace ExternalIdp.Core.ConfigFile
                     $"The entry '{name}' (line {m.Line} of {ConfigPath}) uses anchors, aliases, tags or merge keys, which can't be edited in place. Write it out plainly, then retry.", name);
             var existing = doc.Entry(m);
             var oldProvider = Str(existing, Fields.Provider);
-            ProviderCatalog.TryGet(oldProvider, out var oldKind);
-            if (oldKind != null && oldKind.Name != oldProvider) oldKind = null;
+            ProviderCatalog.TryGetExact(oldProvider, out var oldKind);
             if (oldKind == null && s.Provider == null)
                 throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidData,
                     $"The entry '{name}' has provider '{IdpRules.Printable(oldProvider)}', which is not a Kratos provider kind. Give -Provider with the right kind ({string.Join(", ", ProviderCatalog.Names)}).", name);
@@ -285,7 +281,7 @@ namespace ExternalIdp.Core.ConfigFile
                 var before = new HashSet<string>(IdpRules.KindProblems(oldKind, existing));
                 problems = problems.Where(p => !before.Contains(p)).ToList();
             }
-            foreach (var k in RequiredKeys)
+            foreach (var k in Fields.Required)
                 if (existing.ContainsKey(k) && existing[k] != null && (!result.ContainsKey(k) || result[k] == null))
                     problems.Add($"Kratos requires '{k}' in every provider entry: don't set -{Fields.ParameterOf[k]} to an empty value.");
             if (problems.Count > 0)
@@ -304,7 +300,7 @@ namespace ExternalIdp.Core.ConfigFile
             var effective = changes
                 .Where(c => !(existing.TryGetValue(c.Key, out var old) && c.Value != null && PlainEquals(PlainValue(old), PlainValue(c.Value))))
                 .Where(c => !(c.Value == null && !existing.ContainsKey(c.Key)))
-                .OrderBy(c => Array.IndexOf(KeyOrder, c.Key) < 0 ? 99 : Array.IndexOf(KeyOrder, c.Key))
+                .OrderBy(c => OrderOf(c.Key))
                 .ToList();
             return new SetPlan { Entry = m, Changes = effective, Result = result, Dropped = dropped, OldKind = oldKind, NewKind = newKind, NewId = newId };
         }
@@ -458,7 +454,8 @@ namespace ExternalIdp.Core.ConfigFile
             public ConfigFileContent Content;
             public KratosConfigDocument Doc;
             public Planned Plan;
-            public string Text;
+            /// <summary>The checked new text of the file.</summary>
+            public string Text => Written?.Text ?? Local.NewText;
             /// <summary>The written document as re-read by the full check; null when the local check verified the edit.</summary>
             public KratosConfigDocument Written;
             /// <summary>Where document-wide values (enabled, base URLs) are read after the change: Written, or the original when only entries changed.</summary>
@@ -481,8 +478,8 @@ namespace ExternalIdp.Core.ConfigFile
 
         private Prepared Prepare(ConfigFileContent content, KratosConfigDocument doc, Planned planned)
         {
-            var (text, written, local) = Check(doc, planned);
-            return new Prepared { Content = content, Doc = doc, Plan = planned, Text = text, Written = written, Local = local };
+            var (written, local) = Check(doc, planned);
+            return new Prepared { Content = content, Doc = doc, Plan = planned, Written = written, Local = local };
         }
 
         /// <summary>
@@ -495,18 +492,18 @@ namespace ExternalIdp.Core.ConfigFile
         {
             // The file still holds what the preview read (same bytes): write the preview's text.
             var p = ConfigFileStore.Holds(ConfigPath, preview.Content.Bom, preview.Content.Text) ? preview : Prepare(ConfigFileStore.Read(ConfigPath), plan);
-            ConfigFileStore.WriteAtomic(ConfigPath, p.Text, p.Doc.Bom);
+            ConfigFileStore.WriteAtomic(ConfigPath, p.Text, p.Content.Bom);
             // The next operation on the file as written finds its tree ready (see ParsedDocuments).
             // The change is made: a tree that can't be built only means a parse next time.
             YDocument tree = null;
             try { tree = p.Written?.Doc ?? p.Local?.NewTree(); }
             catch (Exception ex) when (!(ex is OutOfMemoryException)) { tree = null; }
-            if (tree != null) ParsedDocuments.Remember(ConfigPath, tree, p.Doc.Bom);
+            if (tree != null) ParsedDocuments.Remember(ConfigPath, tree, p.Content.Bom);
             return p;
         }
 
         /// <summary>The new text, and how it was verified: the re-read document (full check) or the local edit.</summary>
-        private (string Text, KratosConfigDocument Written, LocalCheck.Edit Local) Check(KratosConfigDocument doc, Planned p)
+        private (KratosConfigDocument Written, LocalCheck.Edit Local) Check(KratosConfigDocument doc, Planned p)
         {
             string newText;
             try { newText = Render.Apply(doc.Text, p.Edits); }
@@ -519,11 +516,11 @@ namespace ExternalIdp.Core.ConfigFile
             if (LocalCheck.TryVerify(doc, newText, p.Slots, p.Enable, out var local))
             {
                 LastCheck = "Local";
-                return (newText, null, local);
+                return (null, local);
             }
             var nd = SelfCheck(doc, newText, p.Slots, p.Enable);
             LastCheck = "Full";
-            return (newText, nd, null);
+            return (nd, null);
         }
 
         private ExternalIdpException Refuse(KratosConfigDocument doc, string why)
@@ -621,9 +618,8 @@ namespace ExternalIdp.Core.ConfigFile
 
         private static RMap ToRMap(IEnumerable<KeyValuePair<string, object>> entry)
         {
-            var list = entry.ToList();
             var r = new RMap();
-            foreach (var kv in list.OrderBy(kv => Array.IndexOf(KeyOrder, kv.Key) < 0 ? 99 : Array.IndexOf(KeyOrder, kv.Key)))
+            foreach (var kv in entry.OrderBy(kv => OrderOf(kv.Key)))
                 r.Add(kv.Key, RValue(kv.Value));
             return r;
         }

@@ -21,8 +21,6 @@ namespace ExternalIdp.Core.ConfigFile
         public readonly bool Json;
         public readonly string NL;
         public readonly YDocument Doc;
-        /// <summary>Whether the file starts with a UTF-8 byte order mark (kept when writing).</summary>
-        public bool Bom;
 
         /// <summary>The mapping the Kratos config lives in (document root or -ConfigRoot).</summary>
         public YMapping KRoot { get; private set; }

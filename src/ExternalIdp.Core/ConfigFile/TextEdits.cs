@@ -11,7 +11,6 @@ namespace ExternalIdp.Core.ConfigFile
     {
         public int Start, End;
         public string Text;
-        public int Seq;
         public TextEdit(int start, int end, string text) { Start = start; End = end; Text = text; }
         public override string ToString() => $"[{Start},{End}) -> {Text.Length} chars";
     }
@@ -127,8 +126,8 @@ namespace ExternalIdp.Core.ConfigFile
         /// <summary>Applies non-overlapping edits to text (inserts at one point keep their order).</summary>
         public static string Apply(string text, IList<TextEdit> edits)
         {
-            for (int i = 0; i < edits.Count; i++) edits[i].Seq = i;
-            var sorted = edits.OrderBy(e => e.Start).ThenBy(e => e.End > e.Start ? 1 : 0).ThenBy(e => e.Seq).ToList();
+            // OrderBy is stable: edits at one point keep the order they were given in.
+            var sorted = edits.OrderBy(e => e.Start).ThenBy(e => e.End > e.Start ? 1 : 0).ToList();
             var sb = new StringBuilder(text.Length + 256);
             int pos = 0;
             foreach (var e in sorted)

@@ -153,7 +153,7 @@ namespace ExternalIdp.Core.ConfigFile
                 }
                 parser.Consume<StreamEnd>();
             }
-            catch (InvalidOperationException ex)
+            catch (Exception ex) when (ex is InvalidOperationException || ex is ArgumentException || ex is FormatException)
             {
                 // YamlDotNet's scanner gives up this way on some malformed input: report where reading stopped.
                 throw new YamlException(parser.Last, parser.Last, "unexpected content after this point", ex);

@@ -185,7 +185,7 @@ namespace ExternalIdp.Core.Juju
 
         private static string AutoId(string provider, string clientId, string issuer, string tenant)
         {
-            if (ProviderCatalog.TryGet(provider, out var kind) && kind.Name == provider)
+            if (ProviderCatalog.TryGetExact(provider, out var kind))
                 return ProviderIds.Generate(kind, clientId, issuer, tenant);
             // Providers the charm accepts but Kratos doesn't (twitch, yander): same formula, client id seed.
             return ProviderIds.Generate(provider, clientId);
@@ -225,7 +225,7 @@ namespace ExternalIdp.Core.Juju
                 Related = related,
             };
             var problems = new List<string>();
-            if (!ProviderCatalog.TryGet(provider, out var kind) || kind.Name != provider)
+            if (!ProviderCatalog.TryGetExact(provider, out _))
                 problems.Add($"provider '{provider}' is accepted by the charm but is not a Kratos provider kind, so Kratos rejects it");
             foreach (var kv in options)
                 if (ProviderOptions.Contains(kv.Key) && kv.Key != "jsonnet_mapper" && UnsafeReason(kv.Value) != null)
@@ -574,7 +574,7 @@ namespace ExternalIdp.Core.Juju
             var app = RequireIntegrator(bundle, name);
             var current = app.Options;
             var currentProvider = app.Option("provider") ?? "generic";
-            if (!ProviderCatalog.TryGet(currentProvider, out var oldKind) || oldKind.Name != currentProvider)
+            if (!ProviderCatalog.TryGetExact(currentProvider, out var oldKind))
             {
                 if (newKind == null)
                     throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
