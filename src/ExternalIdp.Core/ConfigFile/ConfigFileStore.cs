@@ -289,20 +289,24 @@ namespace ExternalIdp.Core.ConfigFile
             finally { sys_close(fd); }
         }
 
+        // The temp file a write goes through: ".<file>.<12 hex digits>.tmp" beside the file.
+        private const string TempSuffix = ".tmp";
+        private const int TempIdLength = 12;
+        private static string TempPrefix(string fileName) => "." + fileName + ".";
+
         /// <summary>Deletes ".&lt;file&gt;.&lt;12 hex&gt;.tmp" beside path: what writers killed before their rename left.</summary>
         internal static int RemoveStaleTemps(string path)
         {
             var full = System.IO.Path.GetFullPath(path);
             var dir = System.IO.Path.GetDirectoryName(full);
-            var name = System.IO.Path.GetFileName(full);
-            var prefix = "." + name + ".";
+            var prefix = TempPrefix(System.IO.Path.GetFileName(full));
             int removed = 0;
-            foreach (var f in Directory.EnumerateFiles(dir, prefix + "*.tmp"))
+            foreach (var f in Directory.EnumerateFiles(dir, prefix + "*" + TempSuffix))
             {
                 var middle = System.IO.Path.GetFileName(f);
-                if (!middle.StartsWith(prefix, StringComparison.Ordinal) || !middle.EndsWith(".tmp", StringComparison.Ordinal)) continue;
-                middle = middle.Substring(prefix.Length, middle.Length - prefix.Length - 4);
-                if (middle.Length != 12 || !IsHex(middle)) continue;
+                if (!middle.StartsWith(prefix, StringComparison.Ordinal) || !middle.EndsWith(TempSuffix, StringComparison.Ordinal)) continue;
+                middle = middle.Substring(prefix.Length, middle.Length - prefix.Length - TempSuffix.Length);
+                if (middle.Length != TempIdLength || !IsHex(middle)) continue;
                 try { File.Delete(f); removed++; }
                 catch (IOException) { }
                 catch (UnauthorizedAccessException) { }
@@ -321,8 +325,7 @@ namespace ExternalIdp.Core.ConfigFile
         {
             var full = System.IO.Path.GetFullPath(path);
             var dir = System.IO.Path.GetDirectoryName(full);
-            var name = System.IO.Path.GetFileName(full);
-            var temp = System.IO.Path.Combine(dir, "." + name + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp");
+            var temp = System.IO.Path.Combine(dir, TempPrefix(System.IO.Path.GetFileName(full)) + Guid.NewGuid().ToString("N").Substring(0, TempIdLength) + TempSuffix);
             try
             {
                 using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096))

@@ -320,7 +320,7 @@ namespace ExternalIdp.Core.ConfigFile
             if (plan.Changes.Count == 0)
             {
                 host.WriteVerbose($"The IdP '{name}' in {Description} already has these settings; the file was not changed.");
-                return ToIdp(current, FindEntry(current, name), false);
+                return ToIdp(current, plan.Entry, false);
             }
             Planned Plan(KratosConfigDocument doc, SetPlan sp)
             {
@@ -586,7 +586,7 @@ namespace ExternalIdp.Core.ConfigFile
                 var k = KratosConfigDocument.Chain[i];
                 if (!cur.TryGetValue(k, out var next) || !(next is Dictionary<string, object>)) cur[k] = next = new Dictionary<string, object>(StringComparer.Ordinal);
                 cur = (Dictionary<string, object>)next;
-                if (i == 2 && enable) cur["enabled"] = new YamlText.Typed("bool", "true");
+                if (i + 1 == KratosConfigDocument.OidcLevel && enable) cur["enabled"] = new YamlText.Typed("bool", "true");
             }
             return cur;
         }

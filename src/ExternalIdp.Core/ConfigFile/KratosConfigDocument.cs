@@ -13,7 +13,7 @@ namespace ExternalIdp.Core.ConfigFile
     internal sealed class KratosConfigDocument
     {
         public static readonly string[] Chain = { "selfservice", "methods", "oidc", "config", "providers" };
-        private const int OidcLevel = 3; // Containers[3] is the oidc mapping
+        internal const int OidcLevel = 3; // Containers[3] is the oidc mapping (Chain[2])
 
         public readonly string Path;
         public readonly string ConfigRoot;
@@ -72,9 +72,9 @@ namespace ExternalIdp.Core.ConfigFile
             var found = m.FindAll(key);
             if (found.Count > 1)
                 throw Unsupported($"the key '{dotted}' appears {found.Count} times ({string.Join(", ", found.Select(p => Where(p.Key)))}); YAML readers disagree about which one counts. Remove the duplicates by hand, then retry.");
-            if (m.HasMergeKey)
+            var merge = m.MergePair;
+            if (merge != null)
             {
-                var merge = m.Pairs.First(p => p.Key is YScalar s && s.IsPlain && s.Value == "<<");
                 NoteProblem($"the mapping holding '{dotted}' uses a merge key '<<' ({Where(merge.Key)}), which can't be edited in place. Write that mapping out without '<<', then retry.");
                 if (found.Count == 0)
                     throw Unsupported($"'{dotted}' may come from the merge key '<<' at {Where(merge.Key)}, which ExternalIdp doesn't follow. Write that mapping out without '<<', then retry.");
@@ -273,12 +273,7 @@ namespace ExternalIdp.Core.ConfigFile
 
         private int KeyCol(YMapping m) => m.Pairs.Count == 0 ? YamlText.Col(Text, m.Start) : YamlText.Col(Text, m.Pairs[0].Key.Start);
 
-        private int LeadingSpaces(int pos)
-        {
-            int ls = YamlText.LineStart(Text, pos), i = ls;
-            while (i < Text.Length && Text[i] == ' ') i++;
-            return i - ls;
-        }
+        private int LeadingSpaces(int pos) => YamlText.Indent(Text, YamlText.LineStart(Text, pos));
 
         /// <summary>The file's indentation step at a mapping: its key column minus its parent's.</summary>
         private int StepAt(YMapping m, YMapping parent)
@@ -361,7 +356,7 @@ namespace ExternalIdp.Core.ConfigFile
                 var last = m.Pairs[m.Pairs.Count - 1];
                 int col = multi ? YamlText.Col(Text, last.Key.Start) : 0;
                 var members = pairs.Pairs.Select(p =>
-                    (l.Json ? YamlText.Json(p.Key) : YamlText.Scalar(p.Key)) + ": " + Render.Flow(p.Value, col, multi, l));
+                    Render.Key(p.Key, l) + ": " + Render.Flow(p.Value, col, multi, l));
                 var sep = multi ? "," + NL + YamlText.Spaces(col) : ", ";
                 return new TextEdit(PairEnd(last), PairEnd(last), string.Concat(members.Select(x => sep + x)));
             }
@@ -559,7 +554,7 @@ namespace ExternalIdp.Core.ConfigFile
                 int dash = DashOf(model);
                 dashCol = YamlText.Col(Text, dash);
                 keyCol = YamlText.Col(Text, model.Start);
-                bare = model.Line != LineOf(dash);
+                bare = Text.IndexOf('\n', dash, model.Start - dash) >= 0; // the mapping starts on a line of its own
                 if (!bare && keyCol <= dashCol) keyCol = dashCol + 2;
             }
             else
@@ -592,13 +587,6 @@ namespace ExternalIdp.Core.ConfigFile
             if (ls == 0) return false;
             int prev = YamlText.LineStart(Text, ls - 1);
             return Text.Substring(prev, ls - prev).Trim().Length == 0;
-        }
-
-        private int LineOf(int pos)
-        {
-            int line = 1;
-            for (int i = 0; i < pos && i < Text.Length; i++) if (Text[i] == '\n') line++;
-            return line;
         }
 
         /// <summary>Edits that remove item (leaving providers: [] when it is the last one).</summary>

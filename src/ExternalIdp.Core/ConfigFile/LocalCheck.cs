@@ -278,7 +278,7 @@ namespace ExternalIdp.Core.ConfigFile
             }
             // 4. What follows: its first content line is indented at most c.
             int next = FirstContentLine(o, q);
-            if (next >= 0 && (Indent(o, next) > c || HasTab(o, next, next + Indent(o, next)))) return false;
+            if (next >= 0 && (YamlText.Indent(o, next) > c || HasTab(o, next, next + YamlText.Indent(o, next)))) return false;
             if (next >= 0 && after > 0 && YamlText.LineStart(o, orig.DashOf(seq.Items[before + inside])) != next) return false;
 
             // Slots outside the region are the original items, in order.
@@ -296,7 +296,7 @@ namespace ExternalIdp.Core.ConfigFile
                 int le = YamlText.NextLineStart(r, ls);
                 if (!IsBlankOrComment(r, ls))
                 {
-                    int ind = Indent(r, ls);
+                    int ind = YamlText.Indent(r, ls);
                     if (HasTab(r, ls, ls + ind)) return false;
                     bool dashLine = ind == c && ls + ind < r.Length && r[ls + ind] == '-'
                         && (ls + ind + 1 >= r.Length || r[ls + ind + 1] == ' ' || r[ls + ind + 1] == '\r' || r[ls + ind + 1] == '\n');
@@ -379,13 +379,6 @@ namespace ExternalIdp.Core.ConfigFile
             return false;
         }
 
-        private static int Indent(string t, int ls)
-        {
-            int i = ls;
-            while (i < t.Length && t[i] == ' ') i++;
-            return i - ls;
-        }
-
         private static bool HasTab(string t, int from, int to)
         {
             for (int i = from; i < to && i < t.Length; i++) if (t[i] == '\t') return true;
@@ -402,14 +395,8 @@ namespace ExternalIdp.Core.ConfigFile
 
         private static bool OnlyBlankOrComments(string t, int from, int to)
         {
-            for (int ls = from; ls < to; )
-            {
-                if (!IsBlankOrComment(t, ls)) return false;
-                int le = YamlText.NextLineStart(t, ls);
-                if (le == ls) break;
-                ls = le;
-            }
-            return true;
+            var first = FirstContentLine(t, from);
+            return first < 0 || first >= to;
         }
 
         /// <summary>Start of the first line at or after ls that is not blank or a comment; -1 at the end.</summary>

@@ -50,7 +50,7 @@ namespace ExternalIdp.Core.ConfigFile
             return YamlText.Scalar(s, preferred);
         }
 
-        private static string Key(string k, Layout l) => l.Json ? YamlText.Json(k) : YamlText.Scalar(k);
+        internal static string Key(string k, Layout l) => l.Json ? YamlText.Json(k) : YamlText.Scalar(k);
 
         public static string FlowList(IEnumerable<string> items, Layout l, ScalarStyle preferred = ScalarStyle.Plain)
         {

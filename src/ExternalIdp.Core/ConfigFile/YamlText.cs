@@ -125,6 +125,14 @@ namespace ExternalIdp.Core.ConfigFile
             return i;
         }
 
+        /// <summary>How many spaces the line starting at ls begins with.</summary>
+        public static int Indent(string t, int ls)
+        {
+            int i = ls;
+            while (i < t.Length && t[i] == ' ') i++;
+            return i - ls;
+        }
+
         /// <summary>Index of the line break ending the line holding position i (or the text's end).</summary>
         public static int LineEnd(string t, int i)
         {

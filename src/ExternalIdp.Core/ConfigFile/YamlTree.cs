@@ -84,15 +84,18 @@ namespace ExternalIdp.Core.ConfigFile
             return r;
         }
 
-        public bool HasMergeKey
+        /// <summary>The first merge-key pair ("&lt;&lt;": ...), or null.</summary>
+        public YPair MergePair
         {
             get
             {
                 foreach (var p in Pairs)
-                    if (p.Key is YScalar s && s.IsPlain && s.Value == "<<") return true;
-                return false;
+                    if (p.Key is YScalar s && s.IsPlain && s.Value == "<<") return p;
+                return null;
             }
         }
+
+        public bool HasMergeKey => MergePair != null;
     }
 
     internal sealed class YSequence : YNode

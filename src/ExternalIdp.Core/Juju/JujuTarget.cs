@@ -168,10 +168,15 @@ namespace ExternalIdp.Core.Juju
                 $"No IdP named '{name}' in {Description}: there is no {IntegratorCharm} application of that name. " +
                 $"IdPs there: {string.Join(", ", integrators.DefaultIfEmpty("(none)"))}. Get-KratosIdp lists them.", name);
 
-        private BundleApp RequireIntegrator(Bundle b, string name)
+        private static void RequireName(string name)
         {
             if (string.IsNullOrWhiteSpace(name))
                 throw new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.InvalidArgument, "No IdP name was given: pass -Name with the integrator application's name (Get-KratosIdp lists them).");
+        }
+
+        private BundleApp RequireIntegrator(Bundle b, string name)
+        {
+            RequireName(name);
             if (b.Apps.TryGetValue(name, out var app) && app.Charm == IntegratorCharm) return app;
             if (app != null)
                 throw new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.InvalidArgument,
@@ -191,9 +196,20 @@ namespace ExternalIdp.Core.Juju
             return ProviderIds.Generate(provider, clientId);
         }
 
+        /// <summary>An option's value; null when unset or empty (the charm treats both alike).</summary>
+        private static string OptionValue(IDictionary<string, string> options, string key)
+            => options.TryGetValue(key, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+
+        /// <summary>The charm's reading of its enabled option: anything but "false" is enabled.</summary>
+        private static bool IsEnabled(string enabledOption) => !string.Equals(enabledOption, "false", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>A unit or application status that needs someone to act (blocked or error).</summary>
+        private static bool IsBlocked(string status)
+            => string.Equals(status, "blocked", StringComparison.OrdinalIgnoreCase) || string.Equals(status, "error", StringComparison.OrdinalIgnoreCase);
+
         private static string EffectiveId(IDictionary<string, string> options)
         {
-            string Get(string k) => options.TryGetValue(k, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+            string Get(string k) => OptionValue(options, k);
             return Get("provider_id") ?? AutoId(Get("provider") ?? "generic", Get("client_id"), Get("issuer_url"), Get("microsoft_tenant_id"));
         }
 
@@ -203,7 +219,7 @@ namespace ExternalIdp.Core.Juju
         /// <summary>The output object for an integrator's options (no secret kept).</summary>
         private KratosIdp ToIdp(string name, IDictionary<string, string> options, bool? related)
         {
-            string Get(string k) => options.TryGetValue(k, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+            string Get(string k) => OptionValue(options, k);
             var provider = Get("provider") ?? "generic";
             var mapper = Get("jsonnet_mapper");
             var idp = new KratosIdp
@@ -219,7 +235,7 @@ namespace ExternalIdp.Core.Juju
                 Label = Get("label"),
                 Scope = SplitScope(Get("scope")),
                 MapperUrl = mapper != null ? DefaultMapper.ToMapperUrl(mapper) : null,
-                Enabled = !string.Equals(Get("enabled"), "false", StringComparison.OrdinalIgnoreCase),
+                Enabled = IsEnabled(Get("enabled")),
                 HasClientSecret = Get("client_secret") != null,
                 HasApplePrivateKey = Get("apple_private_key") != null,
                 Related = related,
@@ -396,7 +412,7 @@ namespace ExternalIdp.Core.Juju
             var cli = Cli();
             var status = ReadStatus(cli, o, host);
             if (!status.Apps.TryGetValue(_kratos, out var kratos)) throw KratosMissing(status.Apps.Keys);
-            if (string.Equals(kratos.Status, "blocked", StringComparison.OrdinalIgnoreCase) || string.Equals(kratos.Status, "error", StringComparison.OrdinalIgnoreCase))
+            if (IsBlocked(kratos.Status))
                 host.WriteWarning($"The kratos application '{_kratos}' is {kratos.Status}: '{kratos.Message}'. An IdP whose provider Kratos rejects (see Problems) or a broken setting can cause this; 'juju debug-log --include {_kratos}' says more.");
             var integrators = status.Apps.Values.Where(a => a.Charm == IntegratorCharm).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
             if (integrators.Count == 0) return new KratosIdp[0];
@@ -683,7 +699,7 @@ namespace ExternalIdp.Core.Juju
             RequireKratos(bundle);
             var app = RequireIntegrator(bundle, name);
             var after = new Dictionary<string, string>(app.Options, StringComparer.Ordinal);
-            var isEnabled = !string.Equals(app.Option("enabled"), "false", StringComparison.OrdinalIgnoreCase);
+            var isEnabled = IsEnabled(app.Option("enabled"));
             var related = IsRelated(bundle, name);
             if (isEnabled == enabled)
             {
@@ -785,8 +801,7 @@ namespace ExternalIdp.Core.Juju
         {
             host = host ?? SilentHost.Instance;
             options = options ?? new OperationOptions();
-            if (string.IsNullOrWhiteSpace(name))
-                throw new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.InvalidArgument, "No IdP name was given: pass -Name with the integrator application's name (Get-KratosIdp lists them).");
+            RequireName(name);
             var cli = Cli();
             var uri = RedirectAction(cli, name, options, host, out var reason);
             if (uri != null)
@@ -800,7 +815,7 @@ namespace ExternalIdp.Core.Juju
             RequireKratos(bundle);
             var app = RequireIntegrator(bundle, name);
             var related = IsRelated(bundle, name);
-            var enabled = !string.Equals(app.Option("enabled"), "false", StringComparison.OrdinalIgnoreCase);
+            var enabled = IsEnabled(app.Option("enabled"));
             var why = !related ? $" ('{name}' is not related to '{_kratos}')"
                 : !enabled ? $" ('{name}' is disabled)"
                 : " (kratos may not have registered the provider yet; 'juju status' shows whether the integrator is active)";
@@ -917,7 +932,7 @@ namespace ExternalIdp.Core.Juju
                     var percent = (int)Math.Min(99, watch.Elapsed.TotalSeconds * 100 / limit.TotalSeconds);
                     host.WriteProgress(activity, $"{status}: {message}", percent, false);
                     if (IsReady(status, message, enabled)) break;
-                    var blocked = string.Equals(status, "blocked", StringComparison.OrdinalIgnoreCase) || string.Equals(status, "error", StringComparison.OrdinalIgnoreCase);
+                    var blocked = IsBlocked(status);
                     if (blocked && !(justIntegrated && IsMissingRelation(message)))
                         throw new ExternalIdpException(ErrorIds.JujuIdpBlocked, ErrorKind.InvalidOperation,
                             $"IdP '{idp.Name}' is {status}: '{message}'. " + BlockedHint(idp.Name, message), idp.Name);
