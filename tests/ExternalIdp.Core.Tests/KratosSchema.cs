@@ -45,7 +45,7 @@ namespace ExternalIdp.Core.Tests
 
     public static class Reference
     {
-        /// <summary>../shared/reference beside the repository root (the folder holding ExternalIdp.sln).</summary>
+        /// <summary>tests/fixtures of the repository (the folder holding ExternalIdp.sln): the schemas and configs tests read.</summary>
         public static string Dir
         {
             get
@@ -53,8 +53,8 @@ namespace ExternalIdp.Core.Tests
                 var dir = new DirectoryInfo(AppContext.BaseDirectory);
                 while (dir != null && !File.Exists(Path.Combine(dir.FullName, "ExternalIdp.sln"))) dir = dir.Parent;
                 if (dir == null) throw new InvalidOperationException("ExternalIdp.sln not found above " + AppContext.BaseDirectory);
-                var reference = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "reference"));
-                if (!Directory.Exists(reference)) throw new InvalidOperationException("reference folder not found at " + reference);
+                var reference = Path.Combine(dir.FullName, "tests", "fixtures");
+                if (!Directory.Exists(reference)) throw new InvalidOperationException("test fixtures folder not found at " + reference);
                 return reference;
             }
         }

@@ -30,7 +30,7 @@ namespace ExternalIdp.Core.Tests.ConfigFile
     internal static class TestSupport
     {
         public static readonly string RepoRoot = FindRepoRoot();
-        public static readonly string Reference = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "reference"));
+        public static readonly string Reference = Path.Combine(RepoRoot, "tests", "fixtures");
         public static readonly string Corpus = Path.Combine(Reference, "kratos-configs");
 
         private static string FindRepoRoot()
