@@ -86,8 +86,9 @@ Describe 'Manifest and layout' {
 }
 
 Describe 'README' {
-    It 'documents every error id of ErrorIds and of the cmdlet layer' {
-        $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
+    It 'links the error table, which documents every error id of ErrorIds and of the cmdlet layer' {
+        (Get-Content -Raw (Join-Path $RepoRoot 'README.md')) | Should -Match ([regex]::Escape('(docs/errors.md)'))
+        $readme = Get-Content -Raw (Join-Path $RepoRoot 'docs/errors.md')
         $ids = [ExternalIdp.Core.ErrorIds].GetFields() | Where-Object IsLiteral | ForEach-Object { $_.GetRawConstantValue() }
         $ids = @($ids) + [ExternalIdp.Commands.KratosCmdletBase]::UnexpectedErrorId + [ExternalIdp.Commands.KratosCmdletBase]::ConfirmationUnavailableErrorId
         $ids.Count | Should -BeGreaterThan 20
@@ -101,6 +102,27 @@ Describe 'README' {
         $readme | Should -Match ([regex]::Escape($command))
         $ci | Should -Match ([regex]::Escape($command))
         $readme | Should -Match ([regex]::Escape('dotnet pwsh -NoProfile -File ./examples/demo.ps1'))
+    }
+
+    It 'links only docs pages that exist' {
+        $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
+        $links = [regex]::Matches($readme, '\]\((docs/[^)#]+)') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
+        @($links).Count | Should -BeGreaterThan 2
+        foreach ($l in $links) { Join-Path $RepoRoot $l | Should -Exist }
+    }
+}
+
+Describe 'Repository' {
+    It 'builds and tests from its own files: nothing reads a folder beside the clone' {
+        # Users clone the repository alone; fixtures that tests need live in tests/fixtures.
+        # (This file is left out: it holds the patterns themselves.)
+        $files = git -C $RepoRoot ls-files -- src tests build bench build.ps1 .ci examples ':!tests/fixtures' ':!tests/pester/Module.Tests.ps1'
+        $LASTEXITCODE | Should -Be 0
+        $hits = foreach ($f in $files) {
+            $path = Join-Path $RepoRoot $f
+            if ((Test-Path -LiteralPath $path -PathType Leaf) -and (Select-String -LiteralPath $path -Pattern '\.\.[\\/]shared|"shared", "reference"|''shared''' -Quiet)) { $f }
+        }
+        @($hits) | Should -BeNullOrEmpty -Because 'a clone has no ../shared beside it'
     }
 }
 
