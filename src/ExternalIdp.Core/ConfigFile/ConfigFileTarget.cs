@@ -409,6 +409,9 @@ namespace ExternalIdp.Core.ConfigFile
 
         public KratosPublicUrl GetPublicUrl(OperationOptions options, ICoreHost host)
         {
+            // -PublicUrl is the answer when given (the cmdlet checked it: RedirectUris.GivenPublicUrl); the file is not read.
+            if (!string.IsNullOrEmpty(options?.PublicUrl))
+                return new KratosPublicUrl { PublicUrl = options.PublicUrl, Source = "parameter", TargetType = TargetType, ConfigPath = ConfigPath, ConfigRoot = ConfigRoot };
             var doc = Load();
             var url = doc.PublicBaseUrl;
             if (string.IsNullOrWhiteSpace(url))
