@@ -238,9 +238,10 @@ Get-KratosIdp -Model iam | Disable-KratosIdp -PassThru'
             Synopsis    = 'Gets the public base URL of Ory Kratos.'
             Description = @(
                 'On a config file it is serve.public.base_url. On Juju it is read from traefik: the public-route relation data of kratos 2.x, or the show-proxied-endpoints action of traefik for kratos 1.x. The public URL is the base of every redirect URI.'
+                'With -PublicUrl, that URL is the answer on either target (Source is parameter) and the target is not read: it must be an absolute http or https URL without query or fragment (KratosIdpInvalidConfiguration otherwise), and is reported without a trailing slash.'
             )
             Parameters  = @{
-                PublicUrl = 'A public base URL to report instead of asking the target.'
+                PublicUrl = 'A public base URL to report instead of asking the target: an absolute http(s) URL, e.g. https://auth.example.com or https://example.com/kratos. Reported without its trailing slash, with Source parameter.'
             }
             Examples    = @(
                 @{

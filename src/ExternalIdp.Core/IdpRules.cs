@@ -99,10 +99,18 @@ namespace ExternalIdp.Core
 
         private static void CheckHttpUrl(string value, string parameter, List<string> problems)
         {
+            var problem = HttpUrlProblem(value, parameter, "the issuer's full URL, e.g. https://login.example.com/realms/main (its /.well-known/openid-configuration must be reachable by Kratos)", "the bare issuer URL");
+            if (problem != null) problems.Add(problem);
+        }
+
+        /// <summary>Why value is not an absolute http(s) URL with a host and without query or fragment; null when it is.</summary>
+        internal static string HttpUrlProblem(string value, string parameter, string give, string bare)
+        {
             if (!Uri.TryCreate(value, UriKind.Absolute, out var u) || (u.Scheme != "https" && u.Scheme != "http") || string.IsNullOrEmpty(u.Host))
-                problems.Add($"-{parameter} '{Printable(value)}' is not an absolute http(s) URL: give the issuer's full URL, e.g. https://login.example.com/realms/main (its /.well-known/openid-configuration must be reachable by Kratos).");
-            else if (!string.IsNullOrEmpty(u.Query) || !string.IsNullOrEmpty(u.Fragment))
-                problems.Add($"-{parameter} '{Printable(value)}' carries a query or fragment: give the bare issuer URL.");
+                return $"-{parameter} '{Printable(value)}' is not an absolute http(s) URL: give {give}.";
+            if (!string.IsNullOrEmpty(u.Query) || !string.IsNullOrEmpty(u.Fragment))
+                return $"-{parameter} '{Printable(value)}' carries a query or fragment: give {bare}.";
+            return null;
         }
 
         private static void CheckMapperUrl(string value, List<string> problems)

@@ -8,6 +8,22 @@ namespace ExternalIdp.Core
         public const string CallbackPath = "/self-service/methods/oidc/callback";
 
         /// <summary>
+        /// A public base URL given as a parameter (-PublicUrl): checked to be an absolute http(s) URL with
+        /// a host and without query or fragment, returned without surrounding white space or a trailing
+        /// slash. Null for null or empty.
+        /// </summary>
+        public static string GivenPublicUrl(string value)
+        {
+            if (string.IsNullOrEmpty(value)) return null;
+            var url = value.Trim();
+            var problem = IdpRules.HttpUrlProblem(url, "PublicUrl",
+                "the URL at which browsers reach Kratos's public API, e.g. https://auth.example.com or https://example.com/kratos", "the bare base URL");
+            if (problem != null)
+                throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument, problem, value);
+            return url.TrimEnd('/');
+        }
+
+        /// <summary>
         /// &lt;base&gt;/self-service/methods/oidc/callback/&lt;id&gt;, joined as strings so a base with a
         /// path prefix keeps it. pkce force: no id. organization: .../organization/&lt;org&gt;/callback/&lt;id&gt;.
         /// </summary>

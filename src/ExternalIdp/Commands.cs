@@ -251,8 +251,11 @@ namespace ExternalIdp.Commands
 
         protected override void ProcessRecord()
         {
+            // Checked here, the same for every target: when given, it is the answer (Source "parameter").
+            string given = null;
+            if (!Invoke(() => { given = RedirectUris.GivenPublicUrl(PublicUrl); }, PublicUrl)) return;
             var target = OpenTarget();
-            var url = Invoke(() => target.GetPublicUrl(new OperationOptions { PublicUrl = NullIfEmpty(PublicUrl) }, CoreHost), ConfigPath ?? Model);
+            var url = Invoke(() => target.GetPublicUrl(new OperationOptions { PublicUrl = given }, CoreHost), ConfigPath ?? Model);
             if (url != null) WriteObject(url);
         }
     }

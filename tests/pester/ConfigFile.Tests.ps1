@@ -403,6 +403,24 @@ Describe 'Get-KratosRedirectUri and Get-KratosPublicUrl on a config file' {
         $u.ConfigPath | Should -Be $cfg
     }
 
+    It 'reports -PublicUrl when given (Source parameter), even when the file has no public URL' {
+        $path = New-KratosConfig -Content ($BaseConfig -replace '(?m)^    base_url: https://auth\.example\.com/\r?\n', '')
+        foreach ($file in $cfg, $path) {
+            $u = Get-KratosPublicUrl -ConfigPath $file -PublicUrl 'https://login.example.org/id/'
+            $u.PublicUrl | Should -Be 'https://login.example.org/id'
+            $u.Source | Should -Be 'parameter'
+            $u.ConfigPath | Should -Be $file
+        }
+    }
+
+    It 'refuses a -PublicUrl that is not an absolute http(s) URL' {
+        foreach ($bad in 'auth.example.com', '/kratos', 'ftp://auth.example.com', 'https://auth.example.com/?x=1') {
+            $e = Get-CmdletError { Get-KratosPublicUrl -ConfigPath $cfg -PublicUrl $bad }
+            Get-ErrorId $e | Should -Be 'KratosIdpInvalidConfiguration'
+            $e.Exception.Message | Should -Match ([regex]::Escape("-PublicUrl '$bad'"))
+        }
+    }
+
     It 'reports KratosPublicUrlNotFound when the file has no public URL' {
         $path = New-KratosConfig -Content ($BaseConfig -replace '(?m)^    base_url: https://auth\.example\.com/\r?\n', '')
         $e = Get-CmdletError { Get-KratosPublicUrl -ConfigPath $path }
@@ -410,6 +428,26 @@ Describe 'Get-KratosRedirectUri and Get-KratosPublicUrl on a config file' {
         $e = Get-CmdletError { Get-KratosRedirectUri github -ConfigPath $path }
         Get-ErrorId $e | Should -Be 'KratosRedirectUriUnavailable'
         $e.Exception.Message | Should -Match 'PublicUrl'
+    }
+}
+
+Describe 'Get-KratosPublicUrl -PublicUrl on Juju' {
+    It 'reports -PublicUrl without asking juju, and checks it the same way' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1'))) {
+        Import-Module (Join-Path $PSScriptRoot '../fakes/FakeJuju.psm1') -Force
+        $fake = New-FakeJujuModel
+        try {
+            # Without traefik the model has no public URL of its own: only -PublicUrl can answer.
+            $null = Invoke-FakeJuju $fake remove-relation kratos traefik-public
+            Get-ErrorId (Get-CmdletError { Get-KratosPublicUrl }) | Should -Be 'KratosPublicUrlNotFound'
+            Clear-FakeJujuLog $fake
+            $u = Get-KratosPublicUrl -PublicUrl 'https://iam.example.net/'
+            $u.PublicUrl | Should -Be 'https://iam.example.net'
+            $u.Source | Should -Be 'parameter'
+            $u.TargetType | Should -Be 'Juju'
+            Get-FakeJujuCall $fake | Should -HaveCount 0
+            Get-ErrorId (Get-CmdletError { Get-KratosPublicUrl -PublicUrl 'iam.example.net' }) | Should -Be 'KratosIdpInvalidConfiguration'
+        }
+        finally { Remove-FakeJujuModel $fake }
     }
 }
 

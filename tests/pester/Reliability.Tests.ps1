@@ -249,3 +249,69 @@ foreach (`$i in 1..400) {
         (Get-KratosIdp -ConfigPath $cfg -Name after-kills).Status | Should -Be 'Valid'
     }
 }
+
+Describe 'A config file keeps its identity' {
+    BeforeAll {
+        $script:IsRootOnLinux = $IsLinux -and ((& id -u) -eq '0')
+        function Get-Identity([string] $Path) { (& stat -L -c '%u:%g %a' -- $Path) }
+    }
+
+    It 'is edited through a chain of links (relative and absolute), which stay links' {
+        if ($IsWindows) { Set-ItResult -Skipped -Because 'symbolic links to files need Unix here (Windows needs developer mode or admin rights)'; return }
+        $dir = Join-Path $TestDrive ([guid]::NewGuid().ToString('n').Substring(0, 8))
+        $real = New-Item -ItemType Directory -Path (Join-Path $dir 'srv') -Force
+        $etc = New-Item -ItemType Directory -Path (Join-Path $dir 'etc') -Force
+        $file = Join-Path $real 'kratos.yml'
+        # OIDC already on, so that Add then Remove gives the same bytes back.
+        [IO.File]::WriteAllText($file, $BaseConfig.Replace("`r`n", "`n").Replace("    oidc:`n      enabled: false", "    oidc:`n      enabled: true"))
+        $original = Get-FileSha $file
+        # etc/kratos.yml -> current.yml (relative) -> srv/kratos.yml (absolute)
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $etc 'current.yml') -Target $file
+        Push-Location $etc
+        try { $null = New-Item -ItemType SymbolicLink -Path 'kratos.yml' -Target 'current.yml' } finally { Pop-Location }
+        $link = Join-Path $etc 'kratos.yml'
+        (Get-Item $link).LinkTarget | Should -Be 'current.yml'
+
+        $idp = Add-KratosIdp google -ConfigPath $link -Provider google -ClientId 'c-google' -ClientSecret $Secret
+        $idp.ConfigPath | Should -Be $link
+        Set-KratosIdpProvider google -ConfigPath $link -Label 'Google staff'
+        (Get-KratosIdp -ConfigPath $file -Name google).Label | Should -Be 'Google staff'
+        (Get-Item $link).LinkTarget | Should -Be 'current.yml'
+        (Get-Item (Join-Path $etc 'current.yml')).LinkTarget | Should -Be $file
+        Test-Path "$file.lock" | Should -BeTrue -Because 'the lock lives beside the file itself'
+        Test-Path "$link.lock" | Should -BeFalse
+        Remove-KratosIdp google -ConfigPath $link
+        Get-FileSha $file | Should -Be $original
+        @(Get-ChildItem -LiteralPath $real, $etc -Force -Filter '*.tmp') | Should -HaveCount 0
+    }
+
+    It 'keeps the owner, group and mode of a file edited by root' {
+        if (-not $IsRootOnLinux) { Set-ItResult -Skipped -Because 'needs root on Linux to give the file to another user (uid 65534); CI runs as root'; return }
+        $cfg = New-KratosConfig
+        & chown 65534:65534 $cfg
+        & chmod 640 $cfg
+        $null = Add-KratosIdp google -ConfigPath $cfg -Provider google -ClientId 'c-google' -ClientSecret $Secret
+        Get-Identity $cfg | Should -Be '65534:65534 640'
+        Set-KratosIdpProvider google -ConfigPath $cfg -Label 'Google'
+        Get-Identity $cfg | Should -Be '65534:65534 640'
+        Remove-KratosIdp google -ConfigPath $cfg
+        Get-Identity $cfg | Should -Be '65534:65534 640'
+        (Get-KratosIdp -ConfigPath $cfg).Name | Should -Be 'github'
+    }
+
+    It 'refuses a read-only file, leaving it untouched, with KratosConfigFileWriteFailed' {
+        if ($IsWindows) { Set-ItResult -Skipped -Because 'tests the Unix mode 0444 (Windows: the read-only attribute, same refusal)'; return }
+        $cfg = New-KratosConfig
+        & chmod 444 $cfg
+        (Get-Item $cfg).LastWriteTimeUtc = [datetime]::new(2021, 3, 4, 5, 6, 7, [DateTimeKind]::Utc)
+        $before = Get-FileSha $cfg
+        $e = Get-CmdletError { Add-KratosIdp google -ConfigPath $cfg -Provider google -ClientId 'c-google' -ClientSecret $Secret }
+        Get-ErrorId $e | Should -Be 'KratosConfigFileWriteFailed'
+        $e.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $e.Exception.Message | Should -Match ([regex]::Escape("$cfg is read-only (its mode is 0444: no one may write it)"))
+        $e.ErrorDetails.RecommendedAction | Should -Match 'writable'
+        Get-FileSha $cfg | Should -Be $before
+        (Get-Item $cfg).LastWriteTimeUtc | Should -Be ([datetime]::new(2021, 3, 4, 5, 6, 7, [DateTimeKind]::Utc))
+        Test-Path "$cfg.lock" | Should -BeFalse
+    }
+}

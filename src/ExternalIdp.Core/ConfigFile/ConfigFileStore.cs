@@ -130,14 +130,16 @@ namespace ExternalIdp.Core.ConfigFile
         }
 
         /// <summary>
-        /// Takes the exclusive sidecar lock &lt;file&gt;.lock, retrying until the wait runs out. The holder
-        /// writes who it is into the lock file (so a waiter that gives up can name it) and removes the
-        /// temp files that writers killed before their rename left beside the file (only a lock holder
-        /// writes them, so while we hold the lock any that exist are leftovers).
+        /// Takes the exclusive sidecar lock &lt;file&gt;.lock beside the file itself (links resolved, so every
+        /// path to one file takes one lock), retrying until the wait runs out. The holder writes who it is
+        /// into the lock file (so a waiter that gives up can name it) and removes the temp files that
+        /// writers killed before their rename left beside the file (only a lock holder writes them, so
+        /// while we hold the lock any that exist are leftovers).
         /// </summary>
         public static IDisposable Lock(string path, CancellationToken cancel, TimeSpan timeout)
         {
-            var lockPath = path + ".lock";
+            var file = ConfigFileIdentity.Of(path);
+            var lockPath = file.Real + ".lock";
             var deadline = DateTime.UtcNow + timeout;
             while (true)
             {
@@ -178,7 +180,9 @@ namespace ExternalIdp.Core.ConfigFile
                     try
                     {
                         Describe(held);
-                        RemoveStaleTemps(path);
+                        // A lock file that root made stays usable by the config's owner (Kratos's user, a runbook's).
+                        if (Posix.IsUnix && file.Known && Posix.IsRoot) Posix.Chown(lockPath, file.Uid, file.Gid);
+                        RemoveStaleTemps(file.Real);
                     }
                     catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                     {
@@ -240,7 +244,7 @@ namespace ExternalIdp.Core.ConfigFile
                     using (var fs = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
                         bytes = ReadSome(fs);
                 }
-                else bytes = UnixRead(lockPath);
+                else bytes = Posix.ReadStart(lockPath);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is DllNotFoundException || ex is EntryPointNotFoundException)
             {
@@ -262,31 +266,6 @@ namespace ExternalIdp.Core.ConfigFile
             var result = new byte[n];
             Array.Copy(buf, result, n);
             return result;
-        }
-
-        // On Unix a FileStream takes flock() even to read (a shared lock, refused while the holder has its
-        // exclusive one), so the waiter reads the description with plain open/read, which flock doesn't block.
-        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-        private static extern int sys_open(string path, int flags);
-        [DllImport("libc", EntryPoint = "read", SetLastError = true)]
-        private static extern IntPtr sys_read(int fd, byte[] buf, IntPtr count);
-        [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-        private static extern int sys_close(int fd);
-
-        private static byte[] UnixRead(string path)
-        {
-            int fd = sys_open(path, 0 /* O_RDONLY */);
-            if (fd < 0) return null;
-            try
-            {
-                var buf = new byte[512];
-                long n = (long)sys_read(fd, buf, (IntPtr)buf.Length);
-                if (n <= 0) return null;
-                var result = new byte[n];
-                Array.Copy(buf, result, (int)n);
-                return result;
-            }
-            finally { sys_close(fd); }
         }
 
         // The temp file a write goes through: ".<file>.<12 hex digits>.tmp" beside the file.
@@ -320,15 +299,23 @@ namespace ExternalIdp.Core.ConfigFile
             return true;
         }
 
-        /// <summary>Writes text (with the original BOM) to a temp file beside path and renames it over path.</summary>
+        /// <summary>
+        /// Writes text (with the original BOM) to a temp file beside the file (links resolved) and renames it
+        /// over the file, keeping its owner, group and mode (Unix) or ACL and attributes (Windows, File.Replace).
+        /// A file that can't be rewritten so is refused first (see ConfigFileIdentity.Writable).
+        /// </summary>
         public static void WriteAtomic(string path, string text, bool bom, Action<string> beforeRename = null)
         {
-            var full = System.IO.Path.GetFullPath(path);
+            var file = ConfigFileIdentity.Writable(path);
+            var full = file.Real;
             var dir = System.IO.Path.GetDirectoryName(full);
             var temp = System.IO.Path.Combine(dir, TempPrefix(System.IO.Path.GetFileName(full)) + Guid.NewGuid().ToString("N").Substring(0, TempIdLength) + TempSuffix);
             try
             {
-                using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096))
+                // On Unix the temp file is private (0600) from its creation until it has the file's owner and mode.
+                using (var fs = Posix.IsUnix
+                    ? new FileStream(Posix.CreatePrivate(temp), FileAccess.Write, 4096)
+                    : new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096))
                 {
                     if (bom) fs.Write(new byte[] { 0xEF, 0xBB, 0xBF }, 0, 3);
                     // Encoded through a small buffer: a big file's bytes are never held whole in memory.
@@ -336,7 +323,7 @@ namespace ExternalIdp.Core.ConfigFile
                         w.Write(text);
                     fs.Flush(true); // on disk (fsync) before the rename makes it the file
                 }
-                CopyUnixMode(full, temp);
+                file.KeepOn(temp);
                 beforeRename?.Invoke(temp);
                 if (IsWindows) File.Replace(temp, full, null, true);
                 else MoveOver(temp, full);
@@ -345,7 +332,7 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 var inner = ex is TargetInvocationException tie && tie.InnerException != null ? tie.InnerException : ex;
                 throw new ExternalIdpException(ErrorIds.ConfigFileWriteFailed, ErrorKind.WriteError,
-                    $"Can't write {full}: {inner.Message} The file was left as it was. Check that you can write to it and to its folder.", path, inner);
+                    $"Can't write {file.Named}: {inner.Message} The file was left as it was. Check that you can write to it and to its folder.", path, inner);
             }
             finally
             {
@@ -359,18 +346,6 @@ namespace ExternalIdp.Core.ConfigFile
             var m = typeof(File).GetMethod("Move", new[] { typeof(string), typeof(string), typeof(bool) });
             if (m != null) m.Invoke(null, new object[] { temp, full, true });
             else File.Replace(temp, full, null);
-        }
-
-        /// <summary>Gives temp the Unix permissions of original, when the runtime exposes them (.NET 7+).</summary>
-        private static void CopyUnixMode(string original, string temp)
-        {
-            if (IsWindows) return;
-            var get = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
-            if (get == null) return;
-            var set = typeof(File).GetMethod("SetUnixFileMode", new[] { typeof(string), get.ReturnType });
-            if (set == null) return;
-            var mode = get.Invoke(null, new object[] { original });
-            set.Invoke(null, new object[] { temp, mode });
         }
     }
 }

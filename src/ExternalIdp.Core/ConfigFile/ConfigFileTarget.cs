@@ -224,10 +224,8 @@ namespace ExternalIdp.Core.ConfigFile
 
             // Plan and check against the file as it is now (errors come before any question), ask, then commit under the lock.
             var preview = Prepare(ConfigFileStore.Read(ConfigPath), Plan);
-            if (!host.ShouldProcess($"IdP '{id}' in {Description}", $"Add {kind.Name} provider")) return null;
-            Prepared done;
-            using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
-                done = CommitLocked(preview, Plan);
+            var done = Commit(preview, Plan, host, $"IdP '{id}' in {Description}", $"Add {kind.Name} provider");
+            if (done == null) return null;
             var written = done.View;
             var note = done.Plan.Note;
             if (note != null) host.WriteVerbose(note);
@@ -330,7 +328,6 @@ namespace ExternalIdp.Core.ConfigFile
             }
             var preview = Prepare(content, current, Plan(current, plan));
             var what = string.Join(", ", plan.Changes.Select(c => Fields.ParameterOf.TryGetValue(c.Key, out var p) ? p : c.Key).Distinct());
-            if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Set {what}")) return null;
 
             // When the file changed since the preview, the change is planned again on what is there now.
             Planned PlanAgain(KratosConfigDocument doc)
@@ -338,9 +335,8 @@ namespace ExternalIdp.Core.ConfigFile
                 plan = PlanSet(doc, name, changes);
                 return Plan(doc, plan);
             }
-            Prepared done;
-            using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
-                done = CommitLocked(preview, PlanAgain);
+            var done = Commit(preview, PlanAgain, host, $"IdP '{name}' in {Description}", $"Set {what}");
+            if (done == null) return null;
             var written = done.View;
             if (plan.Dropped.Count > 0)
                 host.WriteWarning($"The provider kind of '{name}' changed from '{plan.OldKind?.Name}' to '{plan.NewKind.Name}': removed {string.Join(", ", plan.Dropped)}, which '{plan.NewKind.Name}' doesn't take.");
@@ -373,9 +369,7 @@ namespace ExternalIdp.Core.ConfigFile
                 return new Planned { Edits = edits, Slots = slots };
             }
             var preview = Prepare(ConfigFileStore.Read(ConfigPath), Plan);
-            if (!host.ShouldProcess($"IdP '{name}' in {Description}", "Remove provider")) return false;
-            using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
-                CommitLocked(preview, Plan);
+            if (Commit(preview, Plan, host, $"IdP '{name}' in {Description}", "Remove provider") == null) return false;
             host.WriteVerbose($"Removed the IdP '{name}' from {Description}.");
             return true;
         }
@@ -415,6 +409,9 @@ namespace ExternalIdp.Core.ConfigFile
 
         public KratosPublicUrl GetPublicUrl(OperationOptions options, ICoreHost host)
         {
+            // -PublicUrl is the answer when given (the cmdlet checked it: RedirectUris.GivenPublicUrl); the file is not read.
+            if (!string.IsNullOrEmpty(options?.PublicUrl))
+                return new KratosPublicUrl { PublicUrl = options.PublicUrl, Source = "parameter", TargetType = TargetType, ConfigPath = ConfigPath, ConfigRoot = ConfigRoot };
             var doc = Load();
             var url = doc.PublicBaseUrl;
             if (string.IsNullOrWhiteSpace(url))
@@ -480,6 +477,19 @@ namespace ExternalIdp.Core.ConfigFile
         {
             var (written, local) = Check(doc, planned);
             return new Prepared { Content = content, Doc = doc, Plan = planned, Written = written, Local = local };
+        }
+
+        /// <summary>
+        /// Writes a previewed change: refuses a file that can't be rewritten keeping what it is (a link, its
+        /// owner, group and mode; see ConfigFileIdentity) before asking, asks once, then commits under the
+        /// lock. Null when ShouldProcess declined.
+        /// </summary>
+        private Prepared Commit(Prepared preview, Func<KratosConfigDocument, Planned> plan, ICoreHost host, string target, string action)
+        {
+            ConfigFileIdentity.Writable(ConfigPath);
+            if (!host.ShouldProcess(target, action)) return null;
+            using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
+                return CommitLocked(preview, plan);
         }
 
         /// <summary>

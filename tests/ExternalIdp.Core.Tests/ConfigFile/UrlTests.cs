@@ -68,6 +68,45 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         }
 
         [Fact]
+        public void Public_url_option_is_the_answer()
+        {
+            // With or without serve.public.base_url in the file, -PublicUrl is what is reported.
+            foreach (var text in new[] { "serve:\n  public:\n    base_url: https://auth.example.com/\n", "serve:\n  admin:\n    base_url: http://x/\n" })
+            {
+                var t = Target(text);
+                var p = t.GetPublicUrl(new OperationOptions { PublicUrl = RedirectUris.GivenPublicUrl(" https://login.example.org/id/ ") }, null);
+                Assert.Equal("https://login.example.org/id", p.PublicUrl);
+                Assert.Equal("parameter", p.Source);
+                Assert.Equal("ConfigFile", p.TargetType);
+                Assert.Equal(t.ConfigPath, p.ConfigPath);
+            }
+        }
+
+        [Theory]
+        [InlineData("auth.example.com")]
+        [InlineData("/kratos")]
+        [InlineData("ftp://auth.example.com")]
+        [InlineData("file:///etc/kratos")]
+        [InlineData("https://auth.example.com/?a=b")]
+        [InlineData("https://auth.example.com/#top")]
+        public void A_public_url_parameter_that_is_not_an_absolute_http_url_is_refused(string value)
+        {
+            var ex = Assert.Throws<ExternalIdpException>(() => RedirectUris.GivenPublicUrl(value));
+            Assert.Equal(ErrorIds.InvalidConfiguration, ex.ErrorId);
+            Assert.StartsWith($"-PublicUrl '{value}' ", ex.Message);
+            Assert.Contains("https://auth.example.com", ex.Message);
+        }
+
+        [Fact]
+        public void Public_url_parameter_is_trimmed_and_may_be_http_or_carry_a_path()
+        {
+            Assert.Null(RedirectUris.GivenPublicUrl(null));
+            Assert.Null(RedirectUris.GivenPublicUrl(""));
+            Assert.Equal("http://127.0.0.1:4433", RedirectUris.GivenPublicUrl("http://127.0.0.1:4433/"));
+            Assert.Equal("https://example.com/kratos", RedirectUris.GivenPublicUrl("https://example.com/kratos"));
+        }
+
+        [Fact]
         public void Helm_values_public_url_under_config_root()
         {
             var path = TempCopy(Path.Combine(Corpus, "ory-k8s-helm-kratos__values.yaml"));
