@@ -4,7 +4,7 @@
 .DESCRIPTION
     Build  builds the solution (Release) and lays out out/ExternalIdp so that
            Import-Module ./out/ExternalIdp works; builds the fake juju (tests/fakes/FakeJuju)
-           into out/fakes when it is present.
+           into out/fakes and the fake IdP (tests/fakes/FakeIdp) into out/fakes/idp when present.
     Test   Build, then the xunit suites (trx into out/test-results), then the Pester suites in
            a child PowerShell (NUnit XML into out/test-results); prints one final line
            "N passed, N failed" and exits non-zero when anything failed or a suite could not run.
@@ -89,6 +89,12 @@ function Invoke-Build {
     if (Test-Path $fake) {
         Write-Step 'Building the fake juju into out/fakes'
         Invoke-Dotnet build $fake -c $Configuration -nologo -v minimal -o $FakesOut
+    }
+    $fakeIdp = Join-Path $Root 'tests/fakes/FakeIdp/FakeIdp.csproj'
+    if (Test-Path $fakeIdp) {
+        # Its own folder: not on PATH, and its dependencies apart from the fake juju's.
+        Write-Step 'Building the fake IdP into out/fakes/idp'
+        Invoke-Dotnet build $fakeIdp -c $Configuration -nologo -v minimal -o (Join-Path $FakesOut 'idp')
     }
     Write-Step "Module laid out in $ModuleOut"
 }
