@@ -13,7 +13,8 @@
            by build/New-ExternalIdpPackage.ps1.
     Clean  removes out/ and every bin/ and obj/ folder.
     Bench  Build, then the benchmarks (bench/Invoke-Bench.ps1): module import, config-file edits on
-           10 to 10,000 providers, juju calls per cmdlet against the fake juju. Writes
+           10 to 10,000 providers, juju calls per cmdlet against the fake juju, Test-KratosIdp on 20
+           IdPs against a fake IdP that answers after 200 ms. Writes
            out/bench.json and out/bench.md and prints the tables. Runs per measurement: 7, or
            $env:EXTERNALIDP_BENCH_RUNS. Figures to read, never asserted by a test.
 .EXAMPLE
@@ -247,8 +248,11 @@ function Invoke-Clean {
 function Invoke-Bench {
     Invoke-Build
     $benchArgs = @{ ModulePath = $ModuleOut; OutDir = $Out }
-    if (Test-Path $FakesOut) { $benchArgs.FakeJujuBin = $FakesOut }
-    else { $benchArgs.Only = 'Import', 'ConfigFile' }
+    $fakeIdpDll = Join-Path $FakesOut 'idp/FakeIdp.dll'
+    $only = [Collections.Generic.List[string]]@('Import', 'ConfigFile')
+    if (Test-Path (Join-Path $FakesOut 'juju.dll')) { $benchArgs.FakeJujuBin = $FakesOut; $only.Add('Juju') }
+    if (Test-Path $fakeIdpDll) { $benchArgs.FakeIdp = $fakeIdpDll; $only.Add('TestKratosIdp') }
+    $benchArgs.Only = $only.ToArray()
     if ($env:EXTERNALIDP_BENCH_RUNS) { $benchArgs.Runs = [int] $env:EXTERNALIDP_BENCH_RUNS }
     Write-Step 'Benchmarks (bench/Invoke-Bench.ps1)'
     # The benchmark scripts load the module only in child processes, never in this one.
