@@ -22,6 +22,7 @@
         'Disable-KratosIdp'
         'Get-KratosRedirectUri'
         'Get-KratosPublicUrl'
+        'Test-KratosIdp'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -4,7 +4,7 @@
 .DESCRIPTION
     Build  builds the solution (Release) and lays out out/ExternalIdp so that
            Import-Module ./out/ExternalIdp works; builds the fake juju (tests/fakes/FakeJuju)
-           into out/fakes when it is present.
+           into out/fakes and the fake IdP (tests/fakes/FakeIdp) into out/fakes/idp when present.
     Test   Build, then the xunit suites (trx into out/test-results), then the Pester suites in
            a child PowerShell (NUnit XML into out/test-results); prints one final line
            "N passed, N failed" and exits non-zero when anything failed or a suite could not run.
@@ -13,7 +13,8 @@
            by build/New-ExternalIdpPackage.ps1.
     Clean  removes out/ and every bin/ and obj/ folder.
     Bench  Build, then the benchmarks (bench/Invoke-Bench.ps1): module import, config-file edits on
-           10 to 10,000 providers, juju calls per cmdlet against the fake juju. Writes
+           10 to 10,000 providers, juju calls per cmdlet against the fake juju, Test-KratosIdp on 20
+           IdPs against a fake IdP that answers after 200 ms. Writes
            out/bench.json and out/bench.md and prints the tables. Runs per measurement: 7, or
            $env:EXTERNALIDP_BENCH_RUNS. Figures to read, never asserted by a test.
 .EXAMPLE
@@ -89,6 +90,12 @@ function Invoke-Build {
     if (Test-Path $fake) {
         Write-Step 'Building the fake juju into out/fakes'
         Invoke-Dotnet build $fake -c $Configuration -nologo -v minimal -o $FakesOut
+    }
+    $fakeIdp = Join-Path $Root 'tests/fakes/FakeIdp/FakeIdp.csproj'
+    if (Test-Path $fakeIdp) {
+        # Its own folder: not on PATH, and its dependencies apart from the fake juju's.
+        Write-Step 'Building the fake IdP into out/fakes/idp'
+        Invoke-Dotnet build $fakeIdp -c $Configuration -nologo -v minimal -o (Join-Path $FakesOut 'idp')
     }
     Write-Step "Module laid out in $ModuleOut"
 }
@@ -241,8 +248,11 @@ function Invoke-Clean {
 function Invoke-Bench {
     Invoke-Build
     $benchArgs = @{ ModulePath = $ModuleOut; OutDir = $Out }
-    if (Test-Path $FakesOut) { $benchArgs.FakeJujuBin = $FakesOut }
-    else { $benchArgs.Only = 'Import', 'ConfigFile' }
+    $fakeIdpDll = Join-Path $FakesOut 'idp/FakeIdp.dll'
+    $only = [Collections.Generic.List[string]]@('Import', 'ConfigFile')
+    if (Test-Path (Join-Path $FakesOut 'juju.dll')) { $benchArgs.FakeJujuBin = $FakesOut; $only.Add('Juju') }
+    if (Test-Path $fakeIdpDll) { $benchArgs.FakeIdp = $fakeIdpDll; $only.Add('TestKratosIdp') }
+    $benchArgs.Only = $only.ToArray()
     if ($env:EXTERNALIDP_BENCH_RUNS) { $benchArgs.Runs = [int] $env:EXTERNALIDP_BENCH_RUNS }
     Write-Step 'Benchmarks (bench/Invoke-Bench.ps1)'
     # The benchmark scripts load the module only in child processes, never in this one.

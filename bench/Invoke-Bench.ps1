@@ -1,9 +1,10 @@
 <#
 .SYNOPSIS
-    ExternalIdp benchmarks: module import, config-file edits by size, and juju calls per cmdlet.
+    ExternalIdp benchmarks: module import, config-file edits by size, juju calls per cmdlet, and
+    Test-KratosIdp against a slow IdP.
 .DESCRIPTION
-    Runs against the built module (out/ExternalIdp) and the fake juju (out/fakes); build.ps1 Bench
-    builds both first. Every measurement runs in a child PowerShell (a module can't be unloaded),
+    Runs against the built module (out/ExternalIdp), the fake juju (out/fakes) and the fake IdP
+    (out/fakes/idp); build.ps1 Bench builds them first. Every measurement runs in a child PowerShell (a module can't be unloaded),
     warm (an untimed run first) and as the median of several runs. Writes <OutDir>/bench.json
     (figures + machine) and <OutDir>/bench.md (the tables), and prints the tables.
     Timings depend on the machine and its load: they are figures to read, not to assert.
@@ -16,6 +17,8 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $FakeJujuBin,
+    # The fake IdP (out/fakes/idp/FakeIdp.dll) for the Test-KratosIdp measurement.
+    [string] $FakeIdp,
     [string] $OutDir = (Join-Path $PSScriptRoot '../out'),
     # Runs per measurement (median); config files at or above LargeFrom providers get LargeRuns.
     [int] $Runs = 7,
@@ -28,8 +31,12 @@ param(
     [string[]] $JujuIdps = @('1', '10', '50'),
     [int] $JujuRuns = 3,
     [int] $JujuDelayMs = 200,
-    [ValidateSet('Import', 'ConfigFile', 'Juju')]
-    [string[]] $Only = @('Import', 'ConfigFile', 'Juju')
+    # Test-KratosIdp: that many IdPs against a fake IdP answering every request after TestDelayMs.
+    [int] $TestIdps = 20,
+    [int] $TestDelayMs = 200,
+    [int] $TestRuns = 5,
+    [ValidateSet('Import', 'ConfigFile', 'Juju', 'TestKratosIdp')]
+    [string[]] $Only = @('Import', 'ConfigFile', 'Juju', 'TestKratosIdp')
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
@@ -37,6 +44,7 @@ Set-StrictMode -Version 3.0
 $ModulePath = (Resolve-Path -LiteralPath $ModulePath).Path
 if (-not (Test-Path (Join-Path $ModulePath 'ExternalIdp.psd1'))) { throw "No built module in ${ModulePath}: run ./build.ps1 Build first." }
 if ($FakeJujuBin) { $FakeJujuBin = (Resolve-Path -LiteralPath $FakeJujuBin).Path }
+if ($FakeIdp) { $FakeIdp = (Resolve-Path -LiteralPath $FakeIdp).Path }
 [int[]] $Sizes = @($Sizes -split ',' | Where-Object { $_ })
 [int[]] $JujuIdps = @($JujuIdps -split ',' | Where-Object { $_ })
 New-Item -ItemType Directory -Path $OutDir -Force | Out-Null
@@ -67,7 +75,7 @@ function Get-MachineInfo {
     }
 }
 
-$report = [ordered]@{ machine = Get-MachineInfo; settings = [ordered]@{ runs = $Runs; importRuns = $ImportRuns; largeRuns = $LargeRuns; largeFrom = $LargeFrom; jujuRuns = $JujuRuns; jujuDelayMs = $JujuDelayMs } }
+$report = [ordered]@{ machine = Get-MachineInfo; settings = [ordered]@{ runs = $Runs; importRuns = $ImportRuns; largeRuns = $LargeRuns; largeFrom = $LargeFrom; jujuRuns = $JujuRuns; jujuDelayMs = $JujuDelayMs; testIdps = $TestIdps; testDelayMs = $TestDelayMs; testRuns = $TestRuns } }
 try {
     if ('Import' -in $Only) {
         Write-Host '==> Module import (fresh pwsh each run)' -ForegroundColor Cyan
@@ -135,6 +143,17 @@ try {
         }
         finally { $env:PATH = $savedPath }
     }
+
+    if ('TestKratosIdp' -in $Only) {
+        if (-not $FakeIdp) { throw 'The Test-KratosIdp benchmark needs the fake IdP: give -FakeIdp (build.ps1 Build lays it out in out/fakes/idp).' }
+        Write-Host "==> Test-KratosIdp ($TestIdps IdPs, fake IdP answering after $TestDelayMs ms)" -ForegroundColor Cyan
+        $file = Join-Path $scratch 'test-kratosidp.json'
+        $work = Join-Path $scratch 'test-kratosidp'
+        New-Item -ItemType Directory -Path $work | Out-Null
+        $null = Invoke-ChildPwsh (Join-Path $PSScriptRoot 'Measure-TestKratosIdp.ps1') @('-ModulePath', $ModulePath, '-FakeIdp', $FakeIdp,
+            '-OutFile', $file, '-WorkDir', $work, '-IdpCount', "$TestIdps", '-Runs', "$TestRuns", '-DelayMs', "$TestDelayMs")
+        $report.testKratosIdp = Get-Content -LiteralPath $file -Raw | ConvertFrom-Json
+    }
 }
 finally {
     Remove-Item -LiteralPath $scratch -Recurse -Force -ErrorAction SilentlyContinue
@@ -188,6 +207,17 @@ if ($report.Contains('juju')) {
     $version = @($report.juju | ForEach-Object { $_.cmdlets } | Where-Object { $_.versionCalls -gt 0 } | ForEach-Object cmdlet | Select-Object -Unique)
     $lines.Add('')
     $lines.Add("``juju version`` is asked once per process and juju executable (here by the first cmdlet that needs it: $($version -join ', ')); it is not counted above.")
+    $lines.Add('')
+}
+if ($report.Contains('testKratosIdp')) {
+    $t = $report.testKratosIdp
+    $lines.Add("Test-KratosIdp (config file of $($t.idps) generic IdPs; the fake IdP answers each request after $($t.delayMs) ms; $($t.requestsPerIdp) requests per IdP; median of $($t.runs)):")
+    $lines.Add('')
+    $lines.Add('| IdPs | wall time | compared with one IdP |')
+    $lines.Add('|---:|---:|---:|')
+    $lines.Add(('| 1 | {0:N0} ms | 1.00 x |' -f $t.oneIdpMedianMs))
+    $lines.Add(('| {0} | {1:N0} ms | {2:N2} x |' -f $t.idps, $t.allIdpsMedianMs, $t.allOverOne))
+    $lines.Add(('| {0}, -Offline | {1:N0} ms | |' -f $t.idps, $t.allOfflineMedianMs))
     $lines.Add('')
 }
 $lines.Add("Total benchmark time: $($report.durationSec) s.")

@@ -234,6 +234,50 @@ Get-KratosIdp -Model iam | Disable-KratosIdp -PassThru'
             )
         }
 
+        'Test-KratosIdp' = @{
+            Synopsis    = 'Checks that external identity providers will work before a user tries to sign in.'
+            Description = @(
+                'Kratos looks at a provider only when someone first signs in with it, so a wrong issuer, a Microsoft tenant in the wrong form, a broken Apple key or a mapper that writes traits the identity schema lacks shows up as "Unable to initialize OpenID Connect Provider" or a failed registration in front of a user. Test-KratosIdp finds these first. It reads the IdPs as Get-KratosIdp does (a config file once; on Juju the same two juju calls) and changes nothing.'
+                'It writes one ExternalIdp.KratosIdpCheck per check and IdP: IdP, Check, Result (Pass, Warning, Fail or Skipped) and Message (what was found and, for Warning and Fail, what to do). The checks, in this order: Settings (complete and valid for the kind; the Problems of Get-KratosIdp, template values such as ${VAR}, empty secrets; on Juju also the integrator''s status and relation), KratosVersion (every key and the kind against the first Kratos release that accepts it: -KratosVersion, else the config file''s version: key), MicrosoftTenant (a GUID, a domain, or common / organizations / consumers), AppleKey (team id and key id of 10 characters; a PKCS#8 PEM holding an EC P-256 key), Mapper (base64:// decodes, a file:// mapper exists, relative paths taken from the config file''s folder), IdentitySchema (the traits ExternalIdp''s default mapper writes exist in the identity schema the config names, and every required trait is one it fills; skipped for your own mappers, https:// schemas and Juju).'
+                'Online checks (-Offline skips them): Discovery (GET <issuer>/.well-known/openid-configuration of the issuer Kratos uses for the kind: issuer_url for generic, auth0 and gitlab (https://gitlab.com when unset), https://login.microsoftonline.com/<tenant>/v2.0 for microsoft, the fixed issuers of google, apple, netid, line and linkedin_v2; kinds that sign in through an OAuth2 API, such as github, are skipped), Issuer (equal, character for character, to the issuer Kratos compares; for microsoft the {tenantid} template or the tenant''s GUID, since Kratos builds the issuer from each token''s tid), ResponseType (code), Scopes (the requested scopes are in scopes_supported; a Warning when not), Pkce (S256 is offered when Kratos uses PKCE: pkce force, or auto, Kratos''s default, when the IdP announces it), Jwks (jwks_uri answers with a key set).'
+                'Only GET requests for public documents are sent: never a client secret or a private key. Each request may take -TimeoutSec seconds and goes through the system proxy (HTTPS_PROXY / HTTP_PROXY and NO_PROXY on Linux and macOS, the Internet settings on Windows). A TLS or connection failure is a Fail with its reason. The IdPs are checked at the same time; the results are written IdP by IdP in the order of the IdPs. With -Quiet the cmdlet writes one boolean per IdP instead, true when no check failed, like Test-Connection -Quiet.'
+            )
+            Parameters  = @{
+                Name          = 'The IdPs to check; wildcards are allowed. Default: all IdPs of the target. Binds from the Name property of piped KratosIdp objects, which also bring their target. A name without wildcards that matches nothing is a KratosIdpNotFound error.'
+                Offline       = 'Runs only the checks that need no network; Discovery, Issuer, ResponseType, Scopes, Pkce and Jwks are reported as Skipped.'
+                TimeoutSec    = 'Seconds each network request may take before it counts as failed (Discovery or Jwks fails with the reason). Default: 10.'
+                KratosVersion = 'The Kratos release to check the entries against, for example v1.1.0, 1.3 or 26.2 (tab completion lists the known releases). Default: the config file''s top-level version: key; on Juju the check is skipped without it. A value that is not a release number is reported as Skipped.'
+                Quiet         = 'Writes one boolean per IdP instead of the checks: true when none of its checks failed (warnings and skipped checks count as passed).'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'Check every IdP of a config file'
+                    Code    = 'Test-KratosIdp -ConfigPath ./kratos.yml'
+                    Remarks = 'A table of IdP, Check, Result and Message; Warning and Fail messages say what to change.'
+                }
+                @{
+                    Title   = 'Show only what needs attention'
+                    Code    = 'Test-KratosIdp -ConfigPath /etc/kratos/kratos.yml | Where-Object Result -in Fail, Warning | Format-List IdP, Check, Result, Message, Url'
+                    Remarks = ''
+                }
+                @{
+                    Title   = 'Check the integrators of a Juju model, piped from Get-KratosIdp'
+                    Code    = 'Get-KratosIdp -Model iam | Test-KratosIdp -KratosVersion 26.2'
+                    Remarks = 'The model is read once (status and export-bundle); the KratosIdp objects bring their model.'
+                }
+                @{
+                    Title   = 'Fail a runbook or a deployment pipeline when an IdP would not work'
+                    Code    = 'if ((Test-KratosIdp -ConfigPath ./kratos.yml -Quiet) -contains $false) { throw ''An IdP would fail at sign-in: run Test-KratosIdp -ConfigPath ./kratos.yml for details.'' }'
+                    Remarks = 'One boolean per IdP; $false when one of its checks failed.'
+                }
+                @{
+                    Title   = 'Check the settings only, without network, against the Kratos release you run'
+                    Code    = 'Test-KratosIdp google, entra -ConfigPath ./kratos.yml -Offline -KratosVersion v1.1.0'
+                    Remarks = 'Finds keys such as pkce that Kratos v1.1.0 does not know (one unknown key makes Kratos refuse its whole config).'
+                }
+            )
+        }
+
         'Get-KratosPublicUrl' = @{
             Synopsis    = 'Gets the public base URL of Ory Kratos.'
             Description = @(

@@ -27,6 +27,13 @@ namespace ExternalIdp.Core
 
         IReadOnlyList<KratosIdp> GetIdps(ICoreHost host);
 
+        /// <summary>
+        /// For Test-KratosIdp: the IdPs as GetIdps reads them, each with the settings Kratos will get
+        /// (secrets stay inside the core), and what the target records about Kratos (version, identity
+        /// schema). Reads what GetIdps reads, nothing more, and changes nothing.
+        /// </summary>
+        Checks.CheckInput ReadForChecks(ICoreHost host);
+
         /// <summary>name: config file = provider id (may be null: then settings.ProviderId or the generated id); Juju = application name (may be null: derived).</summary>
         KratosIdp Add(string name, IdpSettings settings, OperationOptions options, ICoreHost host);
 

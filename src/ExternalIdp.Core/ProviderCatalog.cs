@@ -107,6 +107,9 @@ namespace ExternalIdp.Core
         public bool CharmSupported { get; }
         public string CharmUnsupportedReason { get; }
 
+        /// <summary>Where Kratos reads this kind's OpenID Connect discovery document, or null when it reads none (OAuth2 APIs such as GitHub's).</summary>
+        public OidcDiscovery Discovery { get; internal set; }
+
         public bool IsApple => Name == "apple";
         public bool IsMicrosoft => Name == "microsoft";
 
@@ -178,7 +181,31 @@ namespace ExternalIdp.Core
                 Plain("amazon", "Amazon", new[] { "profile" }),
                 Plain("uaepass", "UAE PASS", new[] { "urn:uae:digitalid:profile:general" }),
             };
+            foreach (var k in list) k.Discovery = DiscoveryOf(k.Name);
             return list;
+        }
+
+        /// <summary>
+        /// Where a kind's sign-in reads an OpenID Connect discovery document (ory/kratos
+        /// selfservice/strategy/oidc/provider_*.go at v26.2.0); null for the kinds that sign in
+        /// through their OAuth2 API.
+        /// </summary>
+        private static OidcDiscovery DiscoveryOf(string kind)
+        {
+            switch (kind)
+            {
+                case "generic": return OidcDiscovery.IssuerUrl();
+                case "google": return OidcDiscovery.Fixed("https://accounts.google.com");
+                case "apple": return OidcDiscovery.Fixed("https://appleid.apple.com");
+                case "netid": return OidcDiscovery.Fixed("https://broker.netid.de/");
+                case "line": return OidcDiscovery.Fixed("https://access.line.me");
+                case "linkedin_v2": return OidcDiscovery.Fixed("https://www.linkedin.com/oauth");
+                case "microsoft": return OidcDiscovery.Microsoft();
+                case "auth0": return OidcDiscovery.EndpointBase();
+                case "gitlab": return OidcDiscovery.EndpointBase("https://gitlab.com");
+                case "salesforce": return OidcDiscovery.EndpointBase();
+                default: return null;
+            }
         }
 
         private static readonly Dictionary<string, ProviderKind> ByName =
@@ -228,6 +255,10 @@ namespace ExternalIdp.Core
 
         /// <summary>The charm's validator list (for messages).</summary>
         public static string CharmKindList => string.Join(", ", CharmKinds.Select(k => k.Name));
+
+        /// <summary>The scope the integrator charm sends when its scope option is unset: user:email for github, else profile email address phone.</summary>
+        public static IReadOnlyList<string> CharmDefaultScope(ProviderKind kind)
+            => kind.Name == "github" ? new[] { "user:email" } : new[] { "profile", "email", "address", "phone" };
 
         /// <summary>Why the integrator charm can't do this kind, or null when it can.</summary>
         public static string CharmRefusal(ProviderKind kind)

@@ -63,36 +63,7 @@ namespace ExternalIdp.Commands
             var target = OpenTarget();
             var all = Invoke(() => target.GetIdps(CoreHost), ConfigPath ?? Model);
             if (all == null) return;
-            var names = Name == null || Name.Length == 0 ? new[] { "*" } : Name;
-            var emitted = new HashSet<KratosIdp>();
-            var result = new List<KratosIdp>();
-            foreach (var n in names)
-            {
-                if (string.IsNullOrEmpty(n)) continue;
-                List<KratosIdp> matched = null;
-                if (!Invoke(() =>
-                {
-                    try
-                    {
-                        var pattern = WildcardPattern.Get(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                        matched = all.Where(i => pattern.IsMatch(i.Name ?? "")).ToList();
-                    }
-                    catch (WildcardPatternException ex)
-                    {
-                        throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
-                            $"-Name '{n}' is not a valid wildcard pattern ({ex.Message}). Escape [ and ] with a backtick (`[), or give the plain name.", n);
-                    }
-                }, n)) continue;
-                if (matched.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
-                {
-                    var known = all.Count == 0 ? "none" : string.Join(", ", all.Select(i => i.Name));
-                    WriteError(ToErrorRecord(new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.ObjectNotFound,
-                        $"No IdP named '{n}' in {target.Description}. Existing IdPs: {known}. Check the name, or list them with Get-KratosIdp.", n)));
-                    continue;
-                }
-                foreach (var i in matched)
-                    if (emitted.Add(i)) result.Add(i);
-            }
+            var result = SelectByName(all, i => i.Name, Name, target.Description);
             foreach (var i in result)
             {
                 target.Stamp(i);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using ExternalIdp.Core;
@@ -157,6 +158,46 @@ namespace ExternalIdp.Commands
                 ConfigPath);
             WriteError(ToErrorRecord(ex));
             return false;
+        }
+
+        /// <summary>
+        /// The items whose name matches one of the -Name patterns (wildcards, case-insensitive; none
+        /// given: all), each once, pattern by pattern in the target's order. A name without wildcards
+        /// that matches nothing is a KratosIdpNotFound error (non-terminating); so is a bad pattern.
+        /// </summary>
+        protected List<T> SelectByName<T>(IReadOnlyList<T> all, Func<T, string> nameOf, string[] patterns, string targetDescription) where T : class
+        {
+            var names = patterns == null || patterns.Length == 0 ? new[] { "*" } : patterns;
+            var emitted = new HashSet<T>();
+            var result = new List<T>();
+            foreach (var n in names)
+            {
+                if (string.IsNullOrEmpty(n)) continue;
+                List<T> matched = null;
+                if (!Invoke(() =>
+                {
+                    try
+                    {
+                        var pattern = WildcardPattern.Get(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                        matched = all.Where(i => pattern.IsMatch(nameOf(i) ?? "")).ToList();
+                    }
+                    catch (WildcardPatternException ex)
+                    {
+                        throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
+                            $"-Name '{n}' is not a valid wildcard pattern ({ex.Message}). Escape [ and ] with a backtick (`[), or give the plain name.", n);
+                    }
+                }, n)) continue;
+                if (matched.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
+                {
+                    var known = all.Count == 0 ? "none" : string.Join(", ", all.Select(nameOf));
+                    WriteError(ToErrorRecord(new ExternalIdpException(ErrorIds.IdpNotFound, ErrorKind.ObjectNotFound,
+                        $"No IdP named '{n}' in {targetDescription}. Existing IdPs: {known}. Check the name, or list them with Get-KratosIdp.", n)));
+                    continue;
+                }
+                foreach (var i in matched)
+                    if (emitted.Add(i)) result.Add(i);
+            }
+            return result;
         }
 
         /// <summary>Remembers a secret given to this invocation so that no text leaving the cmdlet can contain it.</summary>

@@ -3,7 +3,7 @@
 BeforeAll {
     . $PSScriptRoot/TestHelpers.ps1
     $script:Cmdlets = @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
-        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl')
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp')
     $script:Changing = @('Add-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp', 'Enable-KratosIdp', 'Disable-KratosIdp')
 
     function Get-Completions([string] $Line) {
@@ -12,7 +12,7 @@ BeforeAll {
 }
 
 Describe 'Manifest and layout' {
-    It 'is a valid manifest exporting exactly the eight cmdlets' {
+    It 'is a valid manifest exporting exactly its nine cmdlets' {
         $m = Test-ModuleManifest (Join-Path $ModulePath 'ExternalIdp.psd1') -ErrorAction Stop
         $m.RootModule | Should -Be 'ExternalIdp.dll'
         @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($Cmdlets | Sort-Object)
@@ -128,7 +128,7 @@ Describe 'Repository' {
 
 Describe 'Cmdlet metadata' {
     It '<_> declares an output type' -ForEach @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
-        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl') {
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp') {
         (Get-Command $_).OutputType.Name | Should -Not -BeNullOrEmpty
     }
 
@@ -142,7 +142,7 @@ Describe 'Cmdlet metadata' {
     }
 
     It 'the reading cmdlets do not support ShouldProcess' {
-        foreach ($c in 'Get-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl') {
+        foreach ($c in 'Get-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp') {
             (Get-Command $c).Parameters.Keys | Should -Not -Contain 'WhatIf'
         }
     }
@@ -195,7 +195,7 @@ Describe 'Cmdlet metadata' {
 
 Describe 'Help' {
     It '<_> has a synopsis, a description and examples' -ForEach @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
-        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl') {
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeLike "*$_*[<CommonParameters>]*" -Because 'the MAML help was found, not the auto-generated syntax'
         $help.Synopsis | Should -Not -BeNullOrEmpty
@@ -205,7 +205,7 @@ Describe 'Help' {
     }
 
     It '<_> describes every parameter' -ForEach @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
-        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl') {
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp') {
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
         foreach ($p in (Get-Command $_).Parameters.Keys | Where-Object { $common -notcontains $_ }) {
             $ph = Get-Help $_ -Parameter $p

@@ -14,7 +14,7 @@ namespace ExternalIdp.Core.ConfigFile
     /// for whole entries of a block list, the changed lines: see LocalCheck), and are written
     /// atomically under a lock.
     /// </summary>
-    public sealed class ConfigFileTarget : IIdpTarget
+    public sealed partial class ConfigFileTarget : IIdpTarget
     {
         /// <summary>Kratos keys in the order new entries and changes are written: id, provider, then as IdpRules gives them.</summary>
         private static readonly string[] KeyOrder = new[] { Fields.Id, Fields.Provider }

@@ -11,7 +11,7 @@ namespace ExternalIdp.Core.Juju
     /// per IdP, related to the kratos application, driven through the juju CLI found on PATH.
     /// Secrets only ever travel in private option files (deploy --config, config --file).
     /// </summary>
-    public sealed class JujuTarget : IIdpTarget
+    public sealed partial class JujuTarget : IIdpTarget
     {
         public const string IntegratorCharm = "kratos-external-idp-integrator";
         public const string Endpoint = "kratos-external-idp";
