@@ -25,7 +25,8 @@ namespace ExternalIdp.Core
         /// <summary>Names of the settings parameters this target has no place for (e.g. Pkce on Juju).</summary>
         IReadOnlyCollection<string> UnsupportedParameters { get; }
 
-        IReadOnlyList<KratosIdp> GetIdps(ICoreHost host);
+        /// <summary>options: only TimeoutSec applies (Juju: each juju command).</summary>
+        IReadOnlyList<KratosIdp> GetIdps(ICoreHost host, OperationOptions options = null);
 
         /// <summary>name: config file = provider id (may be null: then settings.ProviderId or the generated id); Juju = application name (may be null: derived).</summary>
         KratosIdp Add(string name, IdpSettings settings, OperationOptions options, ICoreHost host);
@@ -34,7 +35,7 @@ namespace ExternalIdp.Core
 
         KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host);
 
-        /// <summary>Returns false when ShouldProcess declined.</summary>
+        /// <summary>Whether the IdP was removed: false when ShouldProcess declined, or when there was nothing to remove (Juju: an integrator not related to kratos, without RemoveApplication).</summary>
         bool Remove(string name, OperationOptions options, ICoreHost host);
 
         KratosRedirectUri GetRedirectUri(string name, OperationOptions options, ICoreHost host);
