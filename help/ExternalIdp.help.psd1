@@ -26,7 +26,7 @@
         ClaimsSource      = 'Config file only: where Kratos reads the claims from: id_token or userinfo.'
         Pkce              = 'Config file only: PKCE mode: auto, never or force. With force, the redirect URI has no provider id.'
         Wait              = 'Juju only: wait until the integrator reports the provider ready (or blocked, which is an error), then fill in the redirect URI.'
-        TimeoutSec        = 'Juju only: seconds after which -Wait, or a juju command that hangs, is given up. Default: 300.'
+        TimeoutSec        = 'Juju only: seconds after which a juju command that hangs (each one), or -Wait, is given up with JujuTimeout; the error says what state was left. Default: 300. The get-redirect-uri and show-proxied-endpoints actions are given as long again (at most 15 s more), since juju itself waits -TimeoutSec for them. Given with -ConfigPath it is refused with KratosIdpParameterNotSupported.'
         PassThru          = 'Writes the resulting KratosIdp object to the pipeline. By default this cmdlet writes nothing.'
         PublicUrl         = 'The public base URL of Kratos (for example https://auth.example.com) to use instead of the one the target knows (serve.public.base_url or base_redirect_uri in a config file, traefik data on Juju).'
     }
@@ -35,7 +35,8 @@
         'Add-KratosIdp' = @{
             Synopsis    = 'Registers a new external identity provider with Ory Kratos and returns it.'
             Description = @(
-                'Add-KratosIdp checks every value first (provider kind, kind-specific settings, URLs, tenant, ids) and changes nothing when one is wrong. Then, on a Kratos config file, it appends a provider entry to selfservice.methods.oidc.config.providers and switches selfservice.methods.oidc.enabled on, keeping every other byte of the file (comments, order, quoting). On a Juju model it deploys a kratos-external-idp-integrator application named -Name with all options in a private file (never on a command line), and integrates it with kratos.'
+                'Add-KratosIdp checks every value first (provider kind, kind-specific settings, URLs, tenant, ids) and changes nothing when one is wrong. Then, on a Kratos config file, it appends a provider entry to selfservice.methods.oidc.config.providers and switches selfservice.methods.oidc.enabled on, keeping every other byte of the file (comments, order, quoting). On a Juju model it deploys a kratos-external-idp-integrator application named -Name with all options in a private file (mode 0600, deleted afterwards; never on a command line) that juju can read: in ~/snap/juju/common when the juju on PATH is the strictly confined snap (its path holds /snap/), else in the temp folder. Then it integrates the application with kratos.'
+                'On Juju, a value that YAML would not read back as the same text (an all-digit client id, 1e3, .5, null, ~, true, yes, a leading * & ! and the like) is refused with JujuUnsafeValue before juju is run: the kratos charm writes the values into Kratos''s YAML config without quotes, and Kratos refuses its whole config when it reads a number, a boolean or null where it expects text.'
                 'It returns the new ExternalIdp.KratosIdp. Its RedirectUri is the callback URI you must register at the identity provider (Get-KratosRedirectUri gives it again later). Secrets never appear in the output, in verbose or debug text, or in errors.'
                 'It asks for confirmation only when you ask for it (-Confirm, or $ConfirmPreference set to Medium or lower): ConfirmImpact is Medium so that runbooks never prompt.'
             )
@@ -107,7 +108,7 @@ Add-KratosIdp -ConfigPath /etc/kratos/kratos.yml -Provider microsoft -TenantId c
             Synopsis    = 'Changes the provider settings of an existing external identity provider.'
             Description = @(
                 'Set-KratosIdpProvider changes only the settings you give: the provider kind, client id or secret, tenant, issuer, Apple ids and key, provider id, label, scope, mapper, and on a config file subject source, claims source and PKCE. An empty string (or an empty -Scope) removes an optional setting. Everything is checked first; nothing changes when a value is wrong.'
-                'On a config file only the changed keys of the entry are rewritten. On Juju it runs juju config with the changed options from a private file. Changing -ProviderId (or a client id an automatic id depends on) changes the redirect URI and breaks existing users'' links: a warning says so.'
+                'On a config file only the changed keys of the entry are rewritten. On Juju it runs juju config with the changed options on its standard input (juju config --file -), so no secret is ever on a command line or in a file; values the kratos charm would write into a config Kratos refuses are refused first, as on Add-KratosIdp. Changing -ProviderId (or a client id an automatic id depends on) changes the redirect URI and breaks existing users'' links: a warning says so.'
             )
             Parameters  = @{
                 Name     = 'The IdP to change: the provider id on a config file, the integrator application on Juju. Binds from the Name property of a piped KratosIdp.'
@@ -141,7 +142,7 @@ Add-KratosIdp -ConfigPath /etc/kratos/kratos.yml -Provider microsoft -TenantId c
             Parameters  = @{
                 Name              = 'The IdPs to remove: provider ids on a config file, integrator applications on Juju. Binds from the Name property of piped KratosIdp objects.'
                 RemoveApplication = 'Juju only: also remove the integrator application (default: only its relation to kratos, so it can be integrated again).'
-                PassThru          = 'Writes each removed KratosIdp, as it was before removal, to the pipeline. By default this cmdlet writes nothing.'
+                PassThru          = 'Writes each removed KratosIdp, as it was before removal, to the pipeline; nothing for an IdP that was not removed (on Juju an integrator that was not related to kratos, without -RemoveApplication: a warning says so). By default this cmdlet writes nothing.'
             }
             Examples    = @(
                 @{
@@ -171,12 +172,13 @@ Get-KratosIdp -ConfigPath ./kratos.yml | Where-Object Status -eq Invalid | Remov
             )
             Parameters  = @{
                 Name = 'The integrator applications to enable. Binds from the Name property of piped KratosIdp objects.'
+                Wait = 'Juju only: wait until the integrator reports the provider ready (blocked is an error). When the wait fails, the error says that the option was set; the same command with -Wait again only waits.'
             }
             Examples    = @(
                 @{
-                    Title   = 'Enable an integrator'
-                    Code    = 'Enable-KratosIdp github-idp -Model iam -PassThru'
-                    Remarks = 'Sets enabled=true on the github-idp application and returns the IdP with its new state.'
+                    Title   = 'Enable an integrator and wait until kratos offers it again'
+                    Code    = 'Enable-KratosIdp github-idp -Model iam -Wait -TimeoutSec 120 -PassThru'
+                    Remarks = 'Sets enabled=true on the github-idp application, waits (at most 120 s) until it is active with "The OIDC provider is ready", and returns the IdP with its status.'
                 }
                 @{
                     Title   = 'Switch every disabled integrator of a model back on, in a runbook'
@@ -194,6 +196,7 @@ Get-KratosIdp -ConfigPath ./kratos.yml | Where-Object Status -eq Invalid | Remov
             )
             Parameters  = @{
                 Name = 'The integrator applications to disable. Binds from the Name property of piped KratosIdp objects.'
+                Wait = 'Juju only: wait until the integrator reports the provider disabled (blocked is an error). When the wait fails, the error says that the option was set; the same command with -Wait again only waits.'
             }
             Examples    = @(
                 @{
@@ -245,7 +248,7 @@ Get-KratosIdp -Model iam | Disable-KratosIdp -PassThru'
             Parameters  = @{
                 Name          = 'The IdPs to check; wildcards are allowed. Default: all IdPs of the target. Binds from the Name property of piped KratosIdp objects, which also bring their target. A name without wildcards that matches nothing is a KratosIdpNotFound error.'
                 Offline       = 'Runs only the checks that need no network; Discovery, Issuer, ResponseType, Scopes, Pkce and Jwks are reported as Skipped.'
-                TimeoutSec    = 'Seconds each network request may take before it counts as failed (Discovery or Jwks fails with the reason). Default: 10.'
+                TimeoutSec    = 'Seconds each network request may take before it counts as failed (Discovery or Jwks fails with the reason). Default: 10. On Juju, the juju commands that read the model are given as long (default 300 s when -TimeoutSec is not given). Unlike the other cmdlets, Test-KratosIdp takes it with -ConfigPath too.'
                 KratosVersion = 'The Kratos release to check the entries against, for example v1.1.0, 1.3 or 26.2 (tab completion lists the known releases). Default: the config file''s top-level version: key; on Juju the check is skipped without it. A value that is not a release number is reported as Skipped.'
                 Quiet         = 'Writes one boolean per IdP instead of the checks: true when none of its checks failed (warnings and skipped checks count as passed).'
             }

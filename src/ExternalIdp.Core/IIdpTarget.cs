@@ -25,14 +25,15 @@ namespace ExternalIdp.Core
         /// <summary>Names of the settings parameters this target has no place for (e.g. Pkce on Juju).</summary>
         IReadOnlyCollection<string> UnsupportedParameters { get; }
 
-        IReadOnlyList<KratosIdp> GetIdps(ICoreHost host);
+        /// <summary>options: only TimeoutSec applies (Juju: each juju command).</summary>
+        IReadOnlyList<KratosIdp> GetIdps(ICoreHost host, OperationOptions options = null);
 
         /// <summary>
         /// For Test-KratosIdp: the IdPs as GetIdps reads them, each with the settings Kratos will get
         /// (secrets stay inside the core), and what the target records about Kratos (version, identity
         /// schema). Reads what GetIdps reads, nothing more, and changes nothing.
         /// </summary>
-        Checks.CheckInput ReadForChecks(ICoreHost host);
+        Checks.CheckInput ReadForChecks(ICoreHost host, OperationOptions options = null);
 
         /// <summary>name: config file = provider id (may be null: then settings.ProviderId or the generated id); Juju = application name (may be null: derived).</summary>
         KratosIdp Add(string name, IdpSettings settings, OperationOptions options, ICoreHost host);
@@ -41,7 +42,7 @@ namespace ExternalIdp.Core
 
         KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host);
 
-        /// <summary>Returns false when ShouldProcess declined.</summary>
+        /// <summary>Whether the IdP was removed: false when ShouldProcess declined, or when there was nothing to remove (Juju: an integrator not related to kratos, without RemoveApplication).</summary>
         bool Remove(string name, OperationOptions options, ICoreHost host);
 
         KratosRedirectUri GetRedirectUri(string name, OperationOptions options, ICoreHost host);

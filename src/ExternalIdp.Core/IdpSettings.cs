@@ -57,9 +57,9 @@ namespace ExternalIdp.Core
     /// <summary>Options of an operation that are not provider settings.</summary>
     public sealed class OperationOptions
     {
-        /// <summary>Juju: wait for the integrator to be ready (Add/Set).</summary>
+        /// <summary>Juju: wait for the integrator to be ready, or disabled (Add, Set, Enable, Disable).</summary>
         public bool Wait { get; set; }
-        /// <summary>Seconds before a wait or a hung juju command is given up.</summary>
+        /// <summary>Juju: seconds before a wait or a hung juju command (each one) is given up.</summary>
         public int TimeoutSec { get; set; } = 300;
         /// <summary>Juju: charm channel for deploy.</summary>
         public string Channel { get; set; }

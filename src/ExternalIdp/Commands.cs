@@ -60,8 +60,9 @@ namespace ExternalIdp.Commands
 
         protected override void ProcessRecord()
         {
+            if (!RefuseJujuOnly("TimeoutSec")) return;
             var target = OpenTarget();
-            var all = Invoke(() => target.GetIdps(CoreHost), ConfigPath ?? Model);
+            var all = Invoke(() => target.GetIdps(CoreHost, new OperationOptions { TimeoutSec = TimeoutSec }), ConfigPath ?? Model);
             if (all == null) return;
             var result = SelectByName(all, i => i.Name, Name, target.Description);
             foreach (var i in result)
@@ -117,17 +118,17 @@ namespace ExternalIdp.Commands
         [Parameter]
         public SwitchParameter RemoveApplication { get; set; }
 
-        /// <summary>Returns the removed IdP as it was before removal.</summary>
+        /// <summary>Returns each removed IdP as it was before removal (nothing for one there was nothing to remove from).</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         protected override void ProcessRecord()
         {
-            if (!RefuseJujuOnly("RemoveApplication")) return;
+            if (!RefuseJujuOnly("RemoveApplication", "TimeoutSec")) return;
             var target = OpenTarget();
-            var options = new OperationOptions { RemoveApplication = RemoveApplication.IsPresent };
+            var options = new OperationOptions { RemoveApplication = RemoveApplication.IsPresent, TimeoutSec = TimeoutSec };
             IReadOnlyList<KratosIdp> before = null;
-            if (PassThru && !Invoke(() => { before = target.GetIdps(CoreHost); }, ConfigPath ?? Model)) return;
+            if (PassThru && !Invoke(() => { before = target.GetIdps(CoreHost, options); }, ConfigPath ?? Model)) return;
             foreach (var n in Name)
             {
                 bool removed = false;
@@ -150,14 +151,20 @@ namespace ExternalIdp.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Juju: wait until the integrator reports the provider ready (Enable) or disabled (Disable).</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
         protected abstract bool Enable { get; }
 
         protected override void ProcessRecord()
         {
+            if (!RefuseJujuOnly("Wait", "TimeoutSec")) return;
             var target = OpenTarget();
+            var options = new OperationOptions { Wait = Wait.IsPresent, TimeoutSec = TimeoutSec };
             foreach (var n in Name)
             {
-                var idp = Invoke(() => target.SetEnabled(n, Enable, new OperationOptions(), CoreHost), n);
+                var idp = Invoke(() => target.SetEnabled(n, Enable, options, CoreHost), n);
                 if (idp == null || !PassThru) continue;
                 target.Stamp(idp);
                 WriteObject(idp);
@@ -200,9 +207,9 @@ namespace ExternalIdp.Commands
 
         protected override void ProcessRecord()
         {
-            if (!RefuseJujuOnly("ActionOnly")) return;
+            if (!RefuseJujuOnly("ActionOnly", "TimeoutSec")) return;
             var target = OpenTarget();
-            var options = new OperationOptions { PublicUrl = NullIfEmpty(PublicUrl), ActionOnly = ActionOnly.IsPresent };
+            var options = new OperationOptions { PublicUrl = NullIfEmpty(PublicUrl), ActionOnly = ActionOnly.IsPresent, TimeoutSec = TimeoutSec };
             foreach (var n in Name)
             {
                 var uri = Invoke(() => target.GetRedirectUri(n, options, CoreHost), n);
@@ -222,11 +229,12 @@ namespace ExternalIdp.Commands
 
         protected override void ProcessRecord()
         {
+            if (!RefuseJujuOnly("TimeoutSec")) return;
             // Checked here, the same for every target: when given, it is the answer (Source "parameter").
             string given = null;
             if (!Invoke(() => { given = RedirectUris.GivenPublicUrl(PublicUrl); }, PublicUrl)) return;
             var target = OpenTarget();
-            var url = Invoke(() => target.GetPublicUrl(new OperationOptions { PublicUrl = given }, CoreHost), ConfigPath ?? Model);
+            var url = Invoke(() => target.GetPublicUrl(new OperationOptions { PublicUrl = given, TimeoutSec = TimeoutSec }, CoreHost), ConfigPath ?? Model);
             if (url != null) WriteObject(url);
         }
     }

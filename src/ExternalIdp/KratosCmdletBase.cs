@@ -55,7 +55,7 @@ namespace ExternalIdp.Commands
             [ErrorIds.JujuKratosNotFound] = "Check -KratosApplication; juju status lists the applications of the model.",
             [ErrorIds.JujuCommandFailed] = "Read juju's message above; fix its cause and run the command again.",
             [ErrorIds.JujuTimeout] = "Check the model with juju status, then run again, with a larger -TimeoutSec if it is just slow.",
-            [ErrorIds.JujuUnsafeValue] = "Give a value without line breaks, ': ' or ' #', or use a Kratos config file (-ConfigPath).",
+            [ErrorIds.JujuUnsafeValue] = "Give a value that YAML reads as the same text: not a number, true/false (or yes/no/on/off), null or ~, nothing that starts with a YAML indicator (* & ! ' \" [ { | > # % @ `), no line breaks, ': ' or ' #'. For a value you can't choose, such as a numeric app id, manage the IdP in a Kratos config file (-ConfigPath).",
             [ErrorIds.JujuIdpBlocked] = "Fix the settings named in the status message with Set-KratosIdpProvider (juju debug-log has details).",
             [ErrorIds.JujuPartialState] = "Run the same Add-KratosIdp command again to finish.",
         };
@@ -86,6 +86,11 @@ namespace ExternalIdp.Commands
         /// <summary>The kratos application in the Juju model; default: kratos.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string KratosApplication { get; set; }
+
+        /// <summary>Juju: seconds before a juju command that hangs (or -Wait) is given up. Refused for a config file by the cmdlets that run juju.</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSec { get; set; } = 300;
 
         protected override void BeginProcessing()
         {

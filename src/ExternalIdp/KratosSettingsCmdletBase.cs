@@ -77,11 +77,6 @@ namespace ExternalIdp.Commands
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
-        /// <summary>Juju: seconds before -Wait or a hung juju command is given up.</summary>
-        [Parameter]
-        [ValidateRange(1, 86400)]
-        public int TimeoutSec { get; set; } = 300;
-
         /// <summary>IdpSettings from the bound parameters (null = not given). Throws ExternalIdpException for an unreadable mapper file.</summary>
         protected IdpSettings BuildSettings()
         {

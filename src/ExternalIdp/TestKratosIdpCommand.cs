@@ -30,11 +30,6 @@ namespace ExternalIdp.Commands
         [Parameter]
         public SwitchParameter Offline { get; set; }
 
-        /// <summary>Seconds each request may take.</summary>
-        [Parameter]
-        [ValidateRange(1, 600)]
-        public int TimeoutSec { get; set; } = 10;
-
         /// <summary>The Kratos release to check the entries against, instead of the one the target records.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(KratosVersionCompleter))]
@@ -43,6 +38,9 @@ namespace ExternalIdp.Commands
         /// <summary>One boolean per IdP: true when no check failed.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
+
+        /// <summary>Seconds each web request may take when -TimeoutSec is not given.</summary>
+        private const int WebTimeoutSec = 10;
 
         // Held as object: the field types of this public class must not be ExternalIdp.Core types (see KratosCmdletBase).
         private object _checker;
@@ -58,7 +56,7 @@ namespace ExternalIdp.Commands
             if (_inputs.TryGetValue(key, out var known)) input = (CheckInput)known;
             else
             {
-                input = Invoke(() => target.ReadForChecks(CoreHost), ConfigPath ?? Model);
+                input = Invoke(() => target.ReadForChecks(CoreHost, new OperationOptions { TimeoutSec = TimeoutSec }), ConfigPath ?? Model);
                 if (input == null) return;
                 _inputs[key] = input;
             }
@@ -85,7 +83,9 @@ namespace ExternalIdp.Commands
                 _checker = new IdpChecker(new CheckOptions
                 {
                     Offline = Offline.IsPresent,
-                    TimeoutSec = TimeoutSec,
+                    // -TimeoutSec (the common parameter) limits each web request; unless given, 10 s
+                    // (a juju read keeps the common default).
+                    TimeoutSec = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : WebTimeoutSec,
                     KratosVersion = NullIfEmpty(KratosVersion),
                 });
             return (IdpChecker)_checker;

@@ -5,7 +5,7 @@ $script:FakeRoot = $PSScriptRoot
 $script:Project = Join-Path $PSScriptRoot 'FakeJuju'
 $script:ExeName = if ($IsWindows -or $env:OS -eq 'Windows_NT') { 'juju.exe' } else { 'juju' }
 $script:Controls = 'FAKE_JUJU_STATE', 'FAKE_JUJU_LOG', 'FAKE_JUJU_SEED', 'FAKE_JUJU_SEED_IDPS', 'FAKE_JUJU_VERSION',
-    'FAKE_JUJU_DELAY_MS', 'FAKE_JUJU_FAIL', 'FAKE_JUJU_HANG', 'FAKE_JUJU_REGISTER'
+    'FAKE_JUJU_DELAY_MS', 'FAKE_JUJU_FAIL', 'FAKE_JUJU_HANG', 'FAKE_JUJU_REGISTER', 'FAKE_JUJU_CONFINEMENT'
 
 function Get-FakeJujuBinDirectory {
     <# The folder of the built fake juju; builds it when it is missing. #>
@@ -26,20 +26,26 @@ function New-FakeJujuModel {
     <#
     .SYNOPSIS
     A fresh fake Juju model: the fake juju first on PATH and FAKE_JUJU_* set for this process.
-    Undo with Remove-FakeJujuModel.
+    -Snap puts a copy of the fake in a folder whose path holds /snap/ (as /snap/bin/juju does), -Confined
+    switches on the snap's strict confinement (FAKE_JUJU_CONFINEMENT=strict); with either, HOME is a
+    folder of the model's own (Home). Undo with Remove-FakeJujuModel.
     #>
     [CmdletBinding()]
     param(
         [ValidateSet('kratos2', 'kratos1', 'nokratos')] [string] $Seed = 'kratos2',
         [int] $Idps = 0,
         [string] $Version,
+        [switch] $Snap,
+        [switch] $Confined,
         [string] $Configuration = 'Debug'
     )
     $bin = Get-FakeJujuBinDirectory -Configuration $Configuration
-    if ($Version) {
+    if ($Version -or $Snap) {
         # A juju of another version is another executable: ExternalIdp asks `juju version` once per
-        # executable path in a process, so each version gets its own copy of the fake.
-        $copy = Join-Path ([IO.Path]::GetTempPath()) ('fakejuju-bin-' + ($Version -replace '[^0-9A-Za-z.]', '-'))
+        # executable path in a process, so each version gets its own copy of the fake; so does the snap.
+        $name = 'fakejuju-bin-' + $(if ($Version) { $Version -replace '[^0-9A-Za-z.]', '-' } else { 'default' })
+        $copy = Join-Path ([IO.Path]::GetTempPath()) $name
+        if ($Snap) { $copy = Join-Path $copy 'snap/bin' }
         $source = Get-Item (Join-Path $bin 'juju.dll')
         $copied = Get-Item (Join-Path $copy 'juju.dll') -ErrorAction SilentlyContinue
         if (-not $copied -or $copied.LastWriteTimeUtc -ne $source.LastWriteTimeUtc) {
@@ -50,7 +56,7 @@ function New-FakeJujuModel {
     }
     $root = Join-Path ([IO.Path]::GetTempPath()) ('fakejuju-' + [guid]::NewGuid().ToString('n'))
     New-Item -ItemType Directory -Path $root | Out-Null
-    $previous = @{ PATH = $env:PATH }
+    $previous = @{ PATH = $env:PATH; HOME = $env:HOME }
     foreach ($name in $script:Controls) { $previous[$name] = [Environment]::GetEnvironmentVariable($name) }
     foreach ($name in $script:Controls) { [Environment]::SetEnvironmentVariable($name, $null) }
     $env:PATH = $bin + [IO.Path]::PathSeparator + $env:PATH
@@ -59,12 +65,20 @@ function New-FakeJujuModel {
     $env:FAKE_JUJU_SEED = $Seed
     $env:FAKE_JUJU_SEED_IDPS = "$Idps"
     if ($Version) { $env:FAKE_JUJU_VERSION = $Version }
+    if ($Confined) { $env:FAKE_JUJU_CONFINEMENT = 'strict' }
+    $home_ = $null
+    if ($Snap -or $Confined) {
+        $home_ = Join-Path $root 'home'
+        New-Item -ItemType Directory -Path $home_ | Out-Null
+        $env:HOME = $home_
+    }
     [pscustomobject]@{
         PSTypeName = 'FakeJujuModel'
         Root       = $root
         StatePath  = $env:FAKE_JUJU_STATE
         LogPath    = $env:FAKE_JUJU_LOG
         BinDirectory = $bin
+        Home       = $home_
         Previous   = $previous
     }
 }

@@ -122,6 +122,134 @@ Describe 'Juju workflow on <_>' -ForEach '3.6.1-genericlinux-amd64', '2.9.49-ubu
     }
 }
 
+Describe 'Juju workflow with the juju snap, confinement <Confined>' -ForEach @(@{ Confined = $true }, @{ Confined = $false }) {
+    BeforeEach {
+        # The fake at a path with /snap/ in it, HOME a folder of the model's own.
+        $script:Fake = New-FakeJujuModel -Snap -Confined:$Confined
+        $script:FilesBefore = (Get-OptionFile).Count
+    }
+    AfterEach {
+        Remove-FakeJujuModel $Fake
+    }
+
+    It 'adds, lists, changes, disables, enables and removes, handing juju only what it can read' {
+        $snapCommon = Join-Path $Fake.Home 'snap/juju/common'
+        $rotatedText = 'rotated-SNAP-0042-secret'
+        $rotated = ConvertTo-SecureString -String $rotatedText -AsPlainText -Force
+
+        $ms = Add-KratosIdp -Provider microsoft -ClientId $MsClient -ClientSecret $Secret -TenantId $Tenant
+        $ms.Related | Should -BeTrue
+        $deploy = @(Get-FakeJujuCall $Fake | Where-Object Command -eq 'deploy')
+        $deploy.Count | Should -Be 1
+        $deploy[0].Files[0].path | Should -BeLike (Join-Path $snapCommon 'externalidp-*.yaml')
+        if (-not $IsWindows) { $deploy[0].Files[0].mode | Should -Be '600' }
+        @(Get-FakeJujuCall $Fake).Count | Should -BeLessOrEqual 3
+
+        (Get-KratosIdp).Name | Should -Be 'microsoft-idp'
+
+        Clear-FakeJujuLog $Fake
+        Set-KratosIdpProvider microsoft-idp -ClientSecret $rotated -Label Staff
+        $calls = @(Get-FakeJujuCall $Fake)
+        $calls.Count | Should -BeLessOrEqual 2
+        ($calls | Where-Object Command -eq 'config').Argv | Should -Be @('config', 'microsoft-idp', '--file', '-')
+        (Get-FakeJujuApplication $Fake 'microsoft-idp').Config.client_secret | Should -Be $rotatedText
+
+        (Get-KratosRedirectUri microsoft-idp).Source | Should -Be 'Action'
+        (Disable-KratosIdp microsoft-idp -Wait -TimeoutSec 30 -PassThru).StatusMessage | Should -Be 'The OIDC provider is disabled'
+        (Enable-KratosIdp microsoft-idp -Wait -TimeoutSec 30 -PassThru).StatusMessage | Should -Be 'The OIDC provider is ready'
+        (Remove-KratosIdp microsoft-idp -PassThru).Name | Should -Be 'microsoft-idp'
+        Remove-KratosIdp microsoft-idp -RemoveApplication
+        Get-FakeJujuApplication $Fake 'microsoft-idp' | Should -BeNullOrEmpty
+
+        $log = Get-Content -Raw -LiteralPath $Fake.LogPath
+        $log | Should -Not -Match ([regex]::Escape($SecretText))
+        $log | Should -Not -Match $rotatedText
+        @(Get-ChildItem -LiteralPath $snapCommon -Force).Count | Should -Be 0
+        (Get-OptionFile).Count | Should -Be $FilesBefore
+    }
+}
+
+Describe '-TimeoutSec on every Juju cmdlet' {
+    BeforeAll {
+        $script:Fake = New-FakeJujuModel -Idps 2
+        # Registers the seeded IdPs and asks `juju version` once, so each case below meets only its hang.
+        Get-KratosIdp | Out-Null
+        Get-KratosRedirectUri github-idp | Out-Null
+    }
+    AfterAll {
+        $env:FAKE_JUJU_HANG = $null
+        Remove-FakeJujuModel $Fake
+    }
+
+    It 'every cmdlet has -TimeoutSec, 300 by default' {
+        foreach ($c in 'Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp', 'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl') {
+            (Get-Command $c).Parameters['TimeoutSec'].ParameterType | Should -Be ([int]) -Because "$c has -TimeoutSec"
+        }
+        [ExternalIdp.Commands.GetKratosIdpCommand]::new().TimeoutSec | Should -Be 300
+        (Get-Command Enable-KratosIdp).Parameters['Wait'] | Should -Not -BeNullOrEmpty
+        (Get-Command Disable-KratosIdp).Parameters['Wait'] | Should -Not -BeNullOrEmpty
+    }
+
+    It '<Name> stops a hung juju <Hang> after -TimeoutSec' -ForEach @(
+        @{ Name = 'Get-KratosIdp'; Hang = 'status'; Within = 3; Script = { Get-KratosIdp -TimeoutSec 3 } }
+        @{ Name = 'Add-KratosIdp'; Hang = 'export-bundle'; Within = 3; Script = { Add-KratosIdp -Provider gitlab -ClientId gl-client -ClientSecret $Secret -TimeoutSec 3 } }
+        @{ Name = 'Set-KratosIdpProvider'; Hang = 'export-bundle'; Within = 3; Script = { Set-KratosIdpProvider github-idp -Label Octo -TimeoutSec 3 } }
+        @{ Name = 'Remove-KratosIdp'; Hang = 'status'; Within = 3; Script = { Remove-KratosIdp github-idp -TimeoutSec 3 } }
+        @{ Name = 'Enable-KratosIdp'; Hang = 'export-bundle'; Within = 3; Script = { Enable-KratosIdp github-idp -TimeoutSec 3 } }
+        @{ Name = 'Disable-KratosIdp'; Hang = 'export-bundle'; Within = 3; Script = { Disable-KratosIdp github-idp -TimeoutSec 3 } }
+        # juju waits -TimeoutSec for an action itself; it is given as long again (at most 15 s more) to say so.
+        @{ Name = 'Get-KratosRedirectUri'; Hang = 'run'; Within = 6; Script = { Get-KratosRedirectUri github-idp -TimeoutSec 3 } }
+        @{ Name = 'Get-KratosPublicUrl'; Hang = 'status'; Within = 3; Script = { Get-KratosPublicUrl -TimeoutSec 3 } }
+    ) {
+        $env:FAKE_JUJU_HANG = $Hang
+        try {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $e = Get-CmdletError $Script
+            $watch.Stop()
+        }
+        finally { $env:FAKE_JUJU_HANG = $null }
+        Get-ErrorId $e | Should -Be 'JujuTimeout'
+        $e.Exception.Message | Should -Match "'juju $Hang"
+        $e.Exception.Message | Should -Match "within $Within s"
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan ($Within + 20) -Because 'the default is 300 s'
+        # Nothing was changed.
+        Test-FakeJujuRelated $Fake 'github-idp' | Should -BeTrue
+        (Get-FakeJujuApplication $Fake 'github-idp').Config.enabled | Should -BeNullOrEmpty
+        Get-FakeJujuApplication $Fake 'gitlab-idp' | Should -BeNullOrEmpty
+    }
+
+    It '<Case> is refused for a config file, like the other Juju-only parameters' -ForEach @(
+        @{ Case = 'Get-KratosIdp -TimeoutSec'; Script = { param($c) Get-KratosIdp -ConfigPath $c -TimeoutSec 10 } }
+        @{ Case = 'Remove-KratosIdp -TimeoutSec'; Script = { param($c) Remove-KratosIdp github -ConfigPath $c -TimeoutSec 10 } }
+        @{ Case = 'Disable-KratosIdp -Wait'; Script = { param($c) Disable-KratosIdp github -ConfigPath $c -Wait } }
+        @{ Case = 'Get-KratosRedirectUri -TimeoutSec'; Script = { param($c) Get-KratosRedirectUri github -ConfigPath $c -TimeoutSec 10 } }
+        @{ Case = 'Get-KratosPublicUrl -TimeoutSec'; Script = { param($c) Get-KratosPublicUrl -ConfigPath $c -TimeoutSec 10 } }
+    ) {
+        $cfg = New-KratosConfig
+        $e = Get-CmdletError { & $Script $cfg }
+        Get-ErrorId $e | Should -Be 'KratosIdpParameterNotSupported'
+        $e.Exception.Message | Should -Match 'only to a Juju model'
+    }
+}
+
+Describe 'Remove-KratosIdp -PassThru on Juju' {
+    It 'emits only the IdPs it removed' {
+        $fake = New-FakeJujuModel -Idps 2
+        try {
+            Invoke-FakeJuju $fake remove-relation google-idp kratos | Out-Null
+            $warnings = @()
+            $out = @(Remove-KratosIdp github-idp, google-idp -PassThru -WarningVariable warnings -WarningAction SilentlyContinue)
+            $out.Name | Should -Be @('github-idp')
+            $out[0].Related | Should -BeTrue
+            ($warnings -join "`n") | Should -Match "'google-idp' is not related"
+            Test-FakeJujuRelated $fake 'github-idp' | Should -BeFalse
+            # With -RemoveApplication the unrelated one is removed, and emitted.
+            (Remove-KratosIdp google-idp -RemoveApplication -PassThru).Name | Should -Be 'google-idp'
+        }
+        finally { Remove-FakeJujuModel $fake }
+    }
+}
+
 Describe 'Juju errors' {
     BeforeEach {
         $script:Fake = New-FakeJujuModel
@@ -148,6 +276,17 @@ Describe 'Juju errors' {
         $e = Get-CmdletError { Add-KratosIdp -Provider google -ClientId c -ClientSecret $bad }
         Get-ErrorId $e | Should -Be 'JujuUnsafeValue'
         ($e | Out-String) | Should -Not -Match 'comment-SECRET'
+    }
+
+    It 'refuses a numeric Facebook app id before juju is run, saying what Kratos would read' {
+        $e = Get-CmdletError { Add-KratosIdp -Provider facebook -ClientId 1234567890 -ClientSecret $Secret }
+        Get-ErrorId $e | Should -Be 'JujuUnsafeValue'
+        $e.Exception.Message | Should -Match "the integer 1234567890"
+        $e.Exception.Message | Should -Match 'unquoted|without quotes'
+        $e.ErrorDetails.RecommendedAction | Should -Match 'number'
+        @(Get-FakeJujuCall $Fake -IncludeVersion).Count | Should -Be 0
+        $e = Get-CmdletError { Add-KratosIdp -Provider github -ClientId gh -ClientSecret $Secret -Label null }
+        $e.Exception.Message | Should -Match "-Label 'null' would be read as null"
     }
 
     It 'names an unknown model' {

@@ -9,7 +9,7 @@ namespace ExternalIdp.Core.ConfigFile
     /// <summary>What Test-KratosIdp reads from a config file: one read, as GetIdps does.</summary>
     public sealed partial class ConfigFileTarget
     {
-        public CheckInput ReadForChecks(ICoreHost host)
+        public CheckInput ReadForChecks(ICoreHost host, OperationOptions options = null)
         {
             host = host ?? SilentHost.Instance;
             var doc = Load();

@@ -70,7 +70,7 @@ namespace ExternalIdp.Core.ConfigFile
             return ConfigFileStore.Parse(c, ConfigRoot);
         }
 
-        public IReadOnlyList<KratosIdp> GetIdps(ICoreHost host)
+        public IReadOnlyList<KratosIdp> GetIdps(ICoreHost host, OperationOptions options = null)
         {
             host = host ?? SilentHost.Instance;
             var doc = Load();

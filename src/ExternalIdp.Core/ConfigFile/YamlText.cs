@@ -9,15 +9,6 @@ namespace ExternalIdp.Core.ConfigFile
     /// <summary>Writing scalars that read back as exactly the same string, and reading plain scalars' types.</summary>
     internal static class YamlText
     {
-        private static readonly Regex NullWords = new Regex(@"^(~|null|Null|NULL)$", RegexOptions.CultureInvariant);
-        private static readonly Regex BoolWords = new Regex(@"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$", RegexOptions.CultureInvariant);
-        private static readonly Regex TrueWords = new Regex(@"^(y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$", RegexOptions.CultureInvariant);
-        // YAML 1.1 and 1.2 numbers: ints (with _ and sexagesimal), hex, octal, binary, floats, .inf, .nan.
-        private static readonly Regex NumberLike = new Regex(
-            @"^([-+]?(0|[1-9][0-9_]*)|[-+]?0[0-7_]+|[-+]?0o[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?0b[01_]+|[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*([eE][-+]?[0-9]+)|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$",
-            RegexOptions.CultureInvariant);
-        private static readonly Regex TimestampLike = new Regex(@"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", RegexOptions.CultureInvariant);
-
         /// <summary>A boxed typed value for null/bool/number-looking plain scalars.</summary>
         public sealed class Typed
         {
@@ -28,7 +19,7 @@ namespace ExternalIdp.Core.ConfigFile
             public override string ToString() => Text;
         }
 
-        public static bool IsTrue(string s) => s != null && TrueWords.IsMatch(s);
+        public static bool IsTrue(string s) => s != null && YamlPlainScalars.TrueWords.IsMatch(s);
 
         /// <summary>What a scalar means: null, a Typed (bool / number / timestamp), or its string.</summary>
         public static object Resolve(YScalar s)
@@ -47,36 +38,19 @@ namespace ExternalIdp.Core.ConfigFile
             char c = v[0];
             if (v.Length <= 5 && "~nNyYtTfFoO".IndexOf(c) >= 0)
             {
-                if (NullWords.IsMatch(v)) return null;
-                if (BoolWords.IsMatch(v)) return new Typed("bool", v);
+                if (YamlPlainScalars.NullWords.IsMatch(v)) return null;
+                if (YamlPlainScalars.BoolWords.IsMatch(v)) return new Typed("bool", v);
             }
             else if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.')
             {
-                if (NumberLike.IsMatch(v)) return new Typed("number", v);
-                if (TimestampLike.IsMatch(v)) return new Typed("timestamp", v);
+                if (YamlPlainScalars.NumberLike.IsMatch(v)) return new Typed("number", v);
+                if (YamlPlainScalars.TimestampLike.IsMatch(v)) return new Typed("timestamp", v);
             }
             return v;
         }
 
         /// <summary>Whether s can be written as a plain scalar (block or flow context) and read back as the same string.</summary>
-        public static bool IsPlainSafe(string s)
-        {
-            if (string.IsNullOrEmpty(s)) return false;
-            if (char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[s.Length - 1])) return false;
-            if ("-?:,[]{}#&*!|>'\"%@`".IndexOf(s[0]) >= 0) return false;
-            foreach (var c in s)
-            {
-                if (char.IsControl(c) || c == '\uFEFF' || c == '\u2028' || c == '\u2029' || c == '\u0085') return false;
-                if (",[]{}".IndexOf(c) >= 0) return false;
-            }
-            if (s.Contains(": ") || s.Contains(" #") || s.EndsWith(":", StringComparison.Ordinal)) return false;
-            if (s.Contains("\t")) return false;
-            if (NullWords.IsMatch(s) || BoolWords.IsMatch(s) || NumberLike.IsMatch(s) || TimestampLike.IsMatch(s)) return false;
-            if (s == "<<" || s == "=") return false;
-            // Anything number-ish that a looser resolver might take for a number.
-            if (Regex.IsMatch(s, @"^[-+.]?[0-9]") && double.TryParse(s.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return false;
-            return true;
-        }
+        public static bool IsPlainSafe(string s) => YamlPlainScalars.IsSafe(s, inFlow: true);
 
         public static string DoubleQuoted(string s)
         {

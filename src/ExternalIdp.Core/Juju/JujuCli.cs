@@ -38,8 +38,9 @@ namespace ExternalIdp.Core.Juju
     }
 
     /// <summary>
-    /// Runs the juju CLI: found on PATH, NO_COLOR=1, output captured asynchronously, killed on
-    /// timeout or cancellation. Arguments never carry a secret (secrets go through option files).
+    /// Runs the juju CLI: found on PATH, NO_COLOR=1, standard input written and closed, output
+    /// captured asynchronously, killed on timeout or cancellation. Arguments never carry a secret:
+    /// secrets go through standard input (juju config --file -) or a private options file.
     /// </summary>
     internal sealed class JujuCli
     {
@@ -59,6 +60,30 @@ namespace ExternalIdp.Core.Juju
         }
 
         public string Executable { get; }
+
+        /// <summary>
+        /// Whether this juju is the snap (its path holds /snap/, as Canonical's jubilant decides): juju 3's snap
+        /// is strictly confined, with a private /tmp and no access to hidden folders of the home folder.
+        /// </summary>
+        public bool IsSnap => Executable.Replace('\\', '/').IndexOf("/snap/", StringComparison.Ordinal) >= 0;
+
+        /// <summary>
+        /// The folder for a file this juju must read (deploy --config): ~/snap/juju/common for the snap, which
+        /// always reads its own folder (created by OptionsFile.Create when missing), else tempDirectory (null:
+        /// the user's temp folder).
+        /// </summary>
+        public string FileFolder(string tempDirectory)
+        {
+            if (!IsSnap) return tempDirectory ?? Path.GetTempPath();
+            string home = null;
+            if (_env != null) _env.TryGetValue("HOME", out home);
+            if (string.IsNullOrEmpty(home)) home = Environment.GetEnvironmentVariable("HOME");
+            if (string.IsNullOrEmpty(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (string.IsNullOrEmpty(home))
+                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidOperation,
+                    $"'{Executable}' is the juju snap, which reads files only from the home folder, but HOME is not set. Nothing was changed. Set HOME to the home folder of the user that runs juju.");
+            return Path.Combine(home, "snap", "juju", "common");
+        }
 
         /// <summary>Finds juju on PATH (env may override PATH for the lookup and the child process).</summary>
         public static JujuCli Locate(string model, IDictionary<string, string> env)
@@ -95,7 +120,7 @@ namespace ExternalIdp.Core.Juju
             if (_version != null) return _version;
             var key = CacheKey();
             if (s_versions.TryGetValue(key, out var cached)) return _version = cached;
-            var r = Run(host, timeoutSec, null, false, "version");
+            var r = Run(host, timeoutSec, null, false, null, "version");
             var text = r.Stdout.Trim().Split('\n').FirstOrDefault()?.Trim() ?? "";
             if (r.ExitCode != 0 || text.Length == 0 || !char.IsDigit(text[0]))
                 throw Failed(r, null);
@@ -115,8 +140,11 @@ namespace ExternalIdp.Core.Juju
             return sb.ToString();
         }
 
-        /// <summary>Runs juju &lt;command&gt; [-m model] args... and returns what it printed, whatever the exit code.</summary>
-        public JujuResult Run(ICoreHost host, int timeoutSec, IEnumerable<string> secrets, bool withModel, string command, params string[] args)
+        /// <summary>
+        /// Runs juju &lt;command&gt; [-m model] args... and returns what it printed, whatever the exit code.
+        /// input (may hold secrets: never shown) is written to its standard input, which is then closed.
+        /// </summary>
+        public JujuResult Run(ICoreHost host, int timeoutSec, IEnumerable<string> secrets, bool withModel, string input, string command, params string[] args)
         {
             var all = new List<string> { command };
             if (withModel && !string.IsNullOrEmpty(_model)) { all.Add("-m"); all.Add(_model); }
@@ -146,9 +174,29 @@ namespace ExternalIdp.Core.Juju
                     throw new ExternalIdpException(ErrorIds.JujuNotFound, ErrorKind.NotInstalled,
                         $"'{Executable}' could not be started ({e.Message}). Check that it is the juju CLI and that you may run it, or fix PATH.", null, e);
                 }
-                try { p.StandardInput.Close(); } catch (Exception) { }
                 var stdout = p.StandardOutput.ReadToEndAsync();
                 var stderr = p.StandardError.ReadToEndAsync();
+                // Written beside the wait below, so that a juju that never reads it can't hold us past the timeout.
+                var stdin = p.StandardInput;
+                System.Threading.Tasks.Task.Run(() =>
+                {
+                    try
+                    {
+                        if (!string.IsNullOrEmpty(input))
+                        {
+                            // The writer's own encoding may have a preamble (Windows PowerShell): let it go first, not last.
+                            stdin.Flush();
+                            var bytes = new UTF8Encoding(false).GetBytes(input);
+                            stdin.BaseStream.Write(bytes, 0, bytes.Length);
+                            stdin.BaseStream.Flush();
+                        }
+                    }
+                    catch (Exception) { } // juju exited or was stopped without reading it
+                    finally
+                    {
+                        try { stdin.Close(); } catch (Exception) { }
+                    }
+                });
                 var limit = TimeSpan.FromSeconds(timeoutSec > 0 ? timeoutSec : 300);
                 var watch = Stopwatch.StartNew();
                 var token = host.Cancellation;
@@ -179,7 +227,7 @@ namespace ExternalIdp.Core.Juju
         /// <summary>Run; a non-zero exit becomes the matching ExternalIdpException.</summary>
         public JujuResult RunChecked(ICoreHost host, int timeoutSec, IEnumerable<string> secrets, string command, params string[] args)
         {
-            var r = Run(host, timeoutSec, secrets, true, command, args);
+            var r = Run(host, timeoutSec, secrets, true, null, command, args);
             if (r.ExitCode != 0) throw Failed(r, null);
             return r;
         }
@@ -264,7 +312,8 @@ namespace ExternalIdp.Core.Juju
     }
 
     /// <summary>
-    /// A private YAML options file (<c>app: {key: value}</c>) for juju deploy --config / juju config --file:
+    /// A private YAML options file (<c>app: {key: value}</c>) for juju deploy --config, in the folder that
+    /// juju can read (JujuCli.FileFolder):
     /// owner-only before any content is written, deleted on Dispose whatever happened. Its name
     /// carries the id of the process that wrote it (externalidp-&lt;pid&gt;-&lt;guid&gt;.yaml): a
     /// process killed while juju ran can't delete its file, so the next one created in the same
@@ -276,29 +325,40 @@ namespace ExternalIdp.Core.Juju
         private OptionsFile(string path) { Path = path; }
         public string Path { get; }
 
+        /// <summary>
+        /// The options as juju reads them from a file or from standard input (juju config --file -):
+        /// <c>app:</c> and one <c>key: "value"</c> line per option. Holds the secrets in clear text.
+        /// </summary>
+        public static string Text(string application, IEnumerable<KeyValuePair<string, object>> options)
+        {
+            var sb = new StringBuilder();
+            sb.Append(application).Append(":\n");
+            foreach (var kv in options)
+            {
+                sb.Append("  ").Append(kv.Key).Append(": ");
+                if (kv.Value is bool b) sb.Append(b ? "true" : "false");
+                else sb.Append(Newtonsoft.Json.JsonConvert.ToString(kv.Value is SecretValue sv ? sv.Reveal() : Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture)));
+                sb.Append('\n');
+            }
+            return sb.ToString();
+        }
+
+        /// <summary>Writes the options file in directory (created when missing; null: the user's temp folder).</summary>
         public static OptionsFile Create(string directory, string application, IEnumerable<KeyValuePair<string, object>> options)
         {
             var dir = directory ?? System.IO.Path.GetTempPath();
-            RemoveOrphans(dir);
             int pid;
             using (var self = Process.GetCurrentProcess()) pid = self.Id;
             var path = System.IO.Path.Combine(dir, Prefix + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N") + ".yaml");
             var f = new OptionsFile(path);
             try
             {
+                Directory.CreateDirectory(dir);
+                RemoveOrphans(dir);
                 using (var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 {
                     MakeOwnerOnly(path);
-                    var sb = new StringBuilder();
-                    sb.Append(application).Append(":\n");
-                    foreach (var kv in options)
-                    {
-                        sb.Append("  ").Append(kv.Key).Append(": ");
-                        if (kv.Value is bool b) sb.Append(b ? "true" : "false");
-                        else sb.Append(Newtonsoft.Json.JsonConvert.ToString(kv.Value is SecretValue sv ? sv.Reveal() : Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture)));
-                        sb.Append('\n');
-                    }
-                    var bytes = new UTF8Encoding(false).GetBytes(sb.ToString());
+                    var bytes = new UTF8Encoding(false).GetBytes(Text(application, options));
                     fs.Write(bytes, 0, bytes.Length);
                 }
                 return f;
@@ -313,7 +373,7 @@ namespace ExternalIdp.Core.Juju
                 f.Dispose();
                 var inner = e is TargetInvocationException tie && tie.InnerException != null ? tie.InnerException : e;
                 throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.WriteError,
-                    $"Could not write the private options file that passes the settings to juju ({inner.Message}). Nothing was changed. Check that the temp folder ({System.IO.Path.GetDirectoryName(path)}) is writable.", null, inner);
+                    $"Could not write the private options file that passes the settings to juju ({inner.Message}). Nothing was changed. Check that the folder {dir} is writable (or can be created).", null, inner);
             }
         }
 
@@ -366,7 +426,7 @@ namespace ExternalIdp.Core.Juju
             }
             if (chmod(path, 0x180) != 0)
                 throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.PermissionDenied,
-                    "Could not make the temporary options file private (chmod 600 failed), so no secret was written. Check the temp folder (TMPDIR) and try again.");
+                    "Could not make the options file private (chmod 600 failed), so no secret was written. Check its folder (the temp folder, TMPDIR, or ~/snap/juju/common for the juju snap) and try again.");
         }
 
         public void Dispose()

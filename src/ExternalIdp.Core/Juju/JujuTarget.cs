@@ -9,7 +9,8 @@ namespace ExternalIdp.Core.Juju
     /// <summary>
     /// IdPs of a Canonical Identity Platform model: one kratos-external-idp-integrator application
     /// per IdP, related to the kratos application, driven through the juju CLI found on PATH.
-    /// Secrets only ever travel in private option files (deploy --config, config --file).
+    /// Secrets never go on a command line: juju config reads them from standard input (--file -), and
+    /// juju deploy from a private options file in a folder that juju can read (JujuCli.FileFolder).
     /// </summary>
     public sealed partial class JujuTarget : IIdpTarget
     {
@@ -44,6 +45,15 @@ namespace ExternalIdp.Core.Juju
         /// <summary>The integrator's options that describe the provider (compared to recognise a half-done Add).</summary>
         private static readonly ICollection<string> ProviderOptions = OptionOf.Values;
 
+        /// <summary>
+        /// The integrator's options that the kratos charm does not write as plain YAML values: the scope goes
+        /// into a quoted list, the jsonnet mapper into a file, and enabled only decides whether it is written.
+        /// </summary>
+        private static readonly HashSet<string> NotRenderedPlain = new HashSet<string>(StringComparer.Ordinal) { "scope", "jsonnet_mapper", "enabled" };
+
+        /// <summary>The integrator's options that hold secrets.</summary>
+        private static readonly HashSet<string> SecretOptions = new HashSet<string>(StringComparer.Ordinal) { "client_secret", "apple_private_key" };
+
         /// <summary>Integrator option → the parameter that sets it (the charm takes jsonnet source: -JsonnetMapper).</summary>
         private static readonly Dictionary<string, string> ParameterOfOption = OptionOf.ToDictionary(
             kv => kv.Value, kv => kv.Key == Fields.MapperUrl ? "-JsonnetMapper" : "-" + Fields.ParameterOf[kv.Key], StringComparer.Ordinal);
@@ -63,7 +73,7 @@ namespace ExternalIdp.Core.Juju
             _env = env;
         }
 
-        /// <summary>Folder of the private option files (null: the user's temp folder). For tests.</summary>
+        /// <summary>The temp folder for the options file of a juju that is not the snap (null: the user's temp folder). For tests.</summary>
         internal string TempDirectory { get; set; }
 
         /// <summary>Pause between status polls of -Wait.</summary>
@@ -120,13 +130,13 @@ namespace ExternalIdp.Core.Juju
             => new ExternalIdpException(e.ErrorId, e.Kind, e.Message.TrimEnd() + " " + state, e.TargetObject, e);
 
         /// <summary>
-        /// Runs a juju command that changes the model: a failure says what it left (onFailure); a timeout,
-        /// after which juju may or may not have made the change, says what to do (onTimeout, when given).
+        /// Runs a juju command that changes the model (input: its standard input): a failure says what it left
+        /// (onFailure); a timeout, after which juju may or may not have made the change, says what to do (onTimeout).
         /// </summary>
-        private static void Change(JujuCli cli, OperationOptions o, ICoreHost host, IEnumerable<string> secrets, string onTimeout, string onFailure, string command, params string[] args)
+        private static void Change(JujuCli cli, OperationOptions o, ICoreHost host, IEnumerable<string> secrets, string input, string onTimeout, string onFailure, string command, params string[] args)
         {
             JujuResult r;
-            try { r = cli.Run(host, Timeout(o), secrets, true, command, args); }
+            try { r = cli.Run(host, Timeout(o), secrets, true, input, command, args); }
             catch (ExternalIdpException e) when (onTimeout != null && e.ErrorId == ErrorIds.JujuTimeout) { throw WithState(e, onTimeout); }
             if (r.ExitCode != 0) throw cli.Failed(r, onFailure);
         }
@@ -244,8 +254,12 @@ namespace ExternalIdp.Core.Juju
             if (!ProviderCatalog.TryGetExact(provider, out _))
                 problems.Add($"provider '{provider}' is accepted by the charm but is not a Kratos provider kind, so Kratos rejects it");
             foreach (var kv in options)
-                if (ProviderOptions.Contains(kv.Key) && kv.Key != "jsonnet_mapper" && UnsafeReason(kv.Value) != null)
-                    problems.Add($"option '{kv.Key}' holds a value that the kratos charm would render into a broken Kratos config");
+            {
+                if (!ProviderOptions.Contains(kv.Key) || NotRenderedPlain.Contains(kv.Key)) continue;
+                var misread = UnsafeReason(kv.Value, showValue: !SecretOptions.Contains(kv.Key));
+                if (misread != null)
+                    problems.Add($"option '{kv.Key}' would be read as {misread}: the kratos charm writes it unquoted into Kratos's YAML config, where Kratos expects text");
+            }
             idp.Problems = problems.ToArray();
             return Stamped(idp);
         }
@@ -300,50 +314,38 @@ namespace ExternalIdp.Core.Juju
                 "Pass the mapper with -JsonnetMapper (the jsonnet source or the path of a .jsonnet file), or a base64:// -MapperUrl.");
         }
 
-        /// <summary>Why kratos would break on this value when rendering it unquoted into its YAML config, or null.</summary>
-        internal static string UnsafeReason(string v)
-        {
-            if (string.IsNullOrEmpty(v)) return null;
-            if (v.IndexOf('\n') >= 0 || v.IndexOf('\r') >= 0) return "a line break";
-            if (v.Contains(": ")) return "': ' (colon and space)";
-            if (v.EndsWith(":", StringComparison.Ordinal)) return "a trailing ':'";
-            if (v.Contains(" #")) return "' #' (space and hash), where YAML starts a comment";
-            if ("[]{},#&*!|>'\"%@`".IndexOf(v[0]) >= 0) return $"the leading '{v[0]}', which YAML reads as syntax";
-            if ((v[0] == '-' || v[0] == '?' || v[0] == ':') && (v.Length == 1 || v[1] == ' ')) return $"the leading '{v[0]} ', which YAML reads as syntax";
-            return null;
-        }
+        /// <summary>
+        /// What Kratos would read instead of v when the kratos charm writes it unquoted into Kratos's YAML config
+        /// (the integer 1234567890, null, the boolean true, a float, a parse error ...), or null when it reads v
+        /// itself. The config-file writer's rule for plain scalars, in block context.
+        /// </summary>
+        internal static string UnsafeReason(string v, bool showValue = true) => YamlPlainScalars.Misreading(v, inFlow: false, showValue);
 
-        /// <summary>Refuses values the kratos charm would render into a broken Kratos config (never echoing a secret).</summary>
+        /// <summary>Refuses values that Kratos would not read back as the same string (never echoing a secret).</summary>
         private static void CheckUnsafe(IEnumerable<KeyValuePair<string, object>> options)
         {
             var problems = new List<string>();
             foreach (var kv in options)
             {
-                if (kv.Key == "jsonnet_mapper" || kv.Key == "enabled") continue;
+                if (NotRenderedPlain.Contains(kv.Key)) continue;
                 var param = ParameterOfOption.TryGetValue(kv.Key, out var p) ? p : kv.Key;
-                if (kv.Key == "scope")
-                {
-                    foreach (var sc in SplitScope(Plain(kv.Value)))
-                    {
-                        var why = UnsafeReason(sc);
-                        if (why != null) problems.Add($"-Scope '{IdpRules.Printable(sc)}' contains {why}.");
-                    }
-                    continue;
-                }
                 var value = Plain(kv.Value);
-                var reason = UnsafeReason(value);
-                if (reason == null) continue;
-                if (kv.Key == "apple_private_key")
-                    problems.Add("-ApplePrivateKey is a multi-line PEM key (or contains " + reason + "): the kratos charm writes it unquoted into Kratos's YAML config, where a multi-line value makes the whole config unparseable.");
-                else if (kv.Value is SecretValue)
-                    problems.Add($"{param} contains {reason} (value not shown).");
+                var secret = kv.Value is SecretValue || SecretOptions.Contains(kv.Key);
+                var misread = UnsafeReason(value, showValue: !secret);
+                if (misread == null) continue;
+                if (kv.Key == "apple_private_key" && value.IndexOf('\n') >= 0)
+                    problems.Add($"-ApplePrivateKey is a multi-line PEM key (value not shown), which would be read as {misread}.");
+                else if (secret)
+                    problems.Add($"{param} (value not shown) would be read as {misread}, not as text.");
                 else
-                    problems.Add($"{param} '{IdpRules.Printable(value)}' contains {reason}.");
+                    problems.Add($"{param} '{IdpRules.Printable(value)}' would be read as {misread}, not as text.");
             }
             if (problems.Count > 0)
                 throw new ExternalIdpException(ErrorIds.JujuUnsafeValue, ErrorKind.InvalidArgument,
-                    string.Join(" ", problems) + " The kratos charm renders integrator values into Kratos's YAML config without quoting them, so such a value would leave Kratos blocked ('Failed to start the service'). " +
-                    "Use a value without it, or manage this IdP in a Kratos config file (-ConfigPath), which ExternalIdp writes with proper quoting.");
+                    string.Join(" ", problems) + " The kratos charm writes integrator values into Kratos's YAML config without quotes, and Kratos reads that YAML and expects text: " +
+                    "it refuses its whole config when it reads anything else (kratos goes blocked: 'Failed to start the service'). Nothing was changed. " +
+                    "Use a value that YAML reads as text. A value you can't choose (a numeric app id, a secret issued to you) can't go through the kratos charm today: " +
+                    "manage that IdP in a Kratos config file (-ConfigPath), which ExternalIdp writes with the quoting it needs.");
         }
 
         /// <summary>A valid Juju application name made from the provider id (or kind): lowercase, letters/digits/hyphens, ending in -idp.</summary>
@@ -405,10 +407,10 @@ namespace ExternalIdp.Core.Juju
 
         // ------------------------------------------------------------------ operations
 
-        public IReadOnlyList<KratosIdp> GetIdps(ICoreHost host)
+        public IReadOnlyList<KratosIdp> GetIdps(ICoreHost host, OperationOptions options = null)
         {
             host = host ?? SilentHost.Instance;
-            var o = new OperationOptions();
+            var o = options ?? new OperationOptions();
             var cli = Cli();
             var status = ReadStatus(cli, o, host);
             if (!status.Apps.TryGetValue(_kratos, out var kratos)) throw KratosMissing(status.Apps.Keys);
@@ -420,8 +422,8 @@ namespace ExternalIdp.Core.Juju
             var list = new List<KratosIdp>();
             foreach (var a in integrators)
             {
-                var options = bundle.Apps.TryGetValue(a.Name, out var ba) ? ba.Options : new Dictionary<string, string>();
-                var idp = ToIdp(a.Name, options, a.RelatedTo(Endpoint, _kratos));
+                var charmOptions = bundle.Apps.TryGetValue(a.Name, out var ba) ? ba.Options : new Dictionary<string, string>();
+                var idp = ToIdp(a.Name, charmOptions, a.RelatedTo(Endpoint, _kratos));
                 idp.Status = a.Status;
                 idp.StatusMessage = a.Message;
                 list.Add(idp);
@@ -494,11 +496,12 @@ namespace ExternalIdp.Core.Juju
             {
                 var args = new List<string> { IntegratorCharm, app };
                 if (!string.IsNullOrEmpty(options.Channel)) { args.Add("--channel"); args.Add(options.Channel); }
-                using (var file = OptionsFile.Create(TempDirectory, app, charmOptions))
+                // deploy --config takes a file only: one in a folder this juju can read (the snap's /tmp is private).
+                using (var file = OptionsFile.Create(cli.FileFolder(TempDirectory), app, charmOptions))
                 {
                     args.Add("--config");
                     args.Add(file.Path);
-                    Change(cli, options, host, secrets,
+                    Change(cli, options, host, secrets, null,
                         $"So '{app}' may or may not have been deployed (it is not related to {_kratos} either way). Run the same Add-KratosIdp command again: it deploys '{app}', or finishes the one deployed with these settings.",
                         "Nothing was deployed; fix the cause and run Add-KratosIdp again.", "deploy", args.ToArray());
                 }
@@ -553,7 +556,7 @@ namespace ExternalIdp.Core.Juju
             var version = cli.Version(host, Timeout(options));
             var verb = version.IsLegacy ? "add-relation" : "integrate";
             JujuResult r;
-            try { r = cli.Run(host, Timeout(options), secrets, true, verb, app + ":" + Endpoint, _kratos + ":" + Endpoint); }
+            try { r = cli.Run(host, Timeout(options), secrets, true, null, verb, app + ":" + Endpoint, _kratos + ":" + Endpoint); }
             catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuTimeout)
             {
                 e.Data[RelationUnknown] = true; // stopped: juju may have made the relation
@@ -655,26 +658,20 @@ namespace ExternalIdp.Core.Juju
             if (dropped.Count > 0)
                 host.WriteVerbose($"Provider '{newKind.Name}' does not take {string.Join(", ", dropped.Select(d => "-" + Fields.ParameterOf[d]))}: resetting {(dropped.Count == 1 ? "it" : "them")}.");
 
+            // The options go through standard input (juju config --file -): no file, and nothing on the command line.
             var secrets = SecretsOf(set);
             var args = new List<string> { name };
-            OptionsFile file = null;
-            try
+            string input = null;
+            if (set.Count > 0)
             {
-                if (set.Count > 0)
-                {
-                    file = OptionsFile.Create(TempDirectory, name, set);
-                    args.Add("--file");
-                    args.Add(file.Path);
-                }
-                if (reset.Count > 0) { args.Add("--reset"); args.Add(string.Join(",", reset)); }
-                Change(cli, options, host, secrets,
-                    $"So the settings of '{name}' may or may not have changed (juju applies them all or none). Run the same Set-KratosIdpProvider command again: it sends only what still differs.",
-                    "Nothing was changed.", "config", args.ToArray());
+                input = OptionsFile.Text(name, set);
+                args.Add("--file");
+                args.Add("-");
             }
-            finally
-            {
-                file?.Dispose();
-            }
+            if (reset.Count > 0) { args.Add("--reset"); args.Add(string.Join(",", reset)); }
+            Change(cli, options, host, secrets, input,
+                $"So the settings of '{name}' may or may not have changed (juju applies them all or none). Run the same Set-KratosIdpProvider command again: it sends only what still differs.",
+                "Nothing was changed.", "config", args.ToArray());
             if (newId != oldId)
                 host.WriteWarning($"The provider id of '{name}' changed from '{oldId}' to '{newId}', so its redirect URI changed: register the new one at the identity provider (Get-KratosRedirectUri -Name {name}). Users who signed in through the old id lose their link to this IdP.");
 
@@ -701,17 +698,31 @@ namespace ExternalIdp.Core.Juju
             var after = new Dictionary<string, string>(app.Options, StringComparer.Ordinal);
             var isEnabled = IsEnabled(app.Option("enabled"));
             var related = IsRelated(bundle, name);
-            if (isEnabled == enabled)
+            var state = enabled ? "enabled" : "disabled";
+            var command = enabled ? "Enable-KratosIdp" : "Disable-KratosIdp";
+            var changed = isEnabled != enabled;
+            if (!changed)
+                host.WriteVerbose($"'{name}' is already {state}.");
+            else
             {
-                host.WriteVerbose($"'{name}' is already {(enabled ? "enabled" : "disabled")}.");
-                return ToIdp(name, after, related);
+                if (!host.ShouldProcess($"IdP '{name}' in {Description}", enabled ? "Enable" : "Disable (Kratos stops offering it; the application and its settings stay)"))
+                    return null;
+                Change(cli, options, host, null, null,
+                    $"So '{name}' may or may not be {state} now. Run the same {command} command again: it sets the option if it still differs.",
+                    "Nothing was changed.", "config", name, "enabled=" + (enabled ? "true" : "false"));
+                after["enabled"] = enabled ? "true" : "false";
             }
-            if (!host.ShouldProcess($"IdP '{name}' in {Description}", enabled ? "Enable" : "Disable (Kratos stops offering it; the application and its settings stay)"))
-                return null;
-            Change(cli, options, host, null, null, "Nothing was changed.", "config", name, "enabled=" + (enabled ? "true" : "false"));
-            after["enabled"] = enabled ? "true" : "false";
             var idp = ToIdp(name, after, related);
-            if (options.Wait) WaitFor(cli, idp, enabled, options, host, justIntegrated: false);
+            // -Wait also waits for an IdP that already had the option: running the command again after a failed wait finishes it.
+            if (options.Wait)
+            {
+                try { WaitFor(cli, idp, enabled, options, host, justIntegrated: false); }
+                catch (ExternalIdpException e) when (IsJujuFault(e) && !e.Data.Contains(StateGiven))
+                {
+                    throw WithState(e, $"{(changed ? $"The option was set: '{name}' is {state} (enabled={(enabled ? "true" : "false")})" : $"'{name}' was already {state}")}; only waiting for it to be {(enabled ? "ready" : "disabled")} failed. " +
+                        $"Run the same {command} -Wait command again to wait again (it changes nothing more), or see its state with Get-KratosIdp -Name {name}.");
+                }
+            }
             return idp;
         }
 
@@ -732,7 +743,7 @@ namespace ExternalIdp.Core.Juju
                 if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Remove the {IntegratorCharm} application '{name}' (and its relation to '{_kratos}')"))
                     return false;
                 var version = BeforeChange(() => cli.Version(host, Timeout(options)));
-                Change(cli, options, host, null,
+                Change(cli, options, host, null, null,
                     $"So '{name}' may or may not be on its way out. Run the same Remove-KratosIdp command again: it removes '{name}' if it is still there (if it says there is no such IdP, it is gone).",
                     $"'{name}' was not removed{(related ? $" and is still related to {_kratos}" : "")}.",
                     "remove-application", version.IsLegacy ? new[] { name } : new[] { name, "--no-prompt" });
@@ -741,12 +752,12 @@ namespace ExternalIdp.Core.Juju
             if (!related)
             {
                 host.WriteWarning($"'{name}' is not related to '{_kratos}', so Kratos does not use it: nothing to unregister. Pass -RemoveApplication to remove the application itself.");
-                return true;
+                return false;
             }
             if (!host.ShouldProcess($"IdP '{name}' in {Description}", $"Remove the relation between '{name}' and '{_kratos}' (the application stays)"))
                 return false;
             JujuResult rr;
-            try { rr = cli.Run(host, Timeout(options), null, true, "remove-relation", name + ":" + Endpoint, _kratos + ":" + Endpoint); }
+            try { rr = cli.Run(host, Timeout(options), null, true, null, "remove-relation", name + ":" + Endpoint, _kratos + ":" + Endpoint); }
             catch (ExternalIdpException e) when (e.ErrorId == ErrorIds.JujuTimeout)
             {
                 throw WithState(e, $"So the relation between '{name}' and '{_kratos}' may or may not have been removed (the application stays either way). Run the same Remove-KratosIdp command again to finish.");
@@ -757,7 +768,7 @@ namespace ExternalIdp.Core.Juju
                 if (text.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0 && text.IndexOf("relation", StringComparison.OrdinalIgnoreCase) >= 0)
                 {
                     host.WriteVerbose($"The relation between '{name}' and '{_kratos}' was already gone.");
-                    return true;
+                    return false;
                 }
                 throw cli.Failed(rr, $"'{name}' is still related to {_kratos}: nothing was changed.");
             }
@@ -766,11 +777,14 @@ namespace ExternalIdp.Core.Juju
 
         // ------------------------------------------------------------------ redirect URI, public URL
 
-        /// <summary>Runs a charm action on a unit and waits for its result (run-action on juju 2.x, run on 3.x).</summary>
+        /// <summary>
+        /// Runs a charm action on a unit and waits for its result (run-action on juju 2.x, run on 3.x). juju itself
+        /// waits -TimeoutSec for the action; it is given as long again (at most 15 s more) to say so before it is stopped.
+        /// </summary>
         private static JujuResult RunAction(JujuCli cli, string unit, string action, OperationOptions o, ICoreHost host)
         {
             var verb = cli.Version(host, Timeout(o)).IsLegacy ? "run-action" : "run";
-            return cli.Run(host, Timeout(o) + 15, null, true, verb, unit, action, "--wait=" + Timeout(o) + "s", "--format", "json");
+            return cli.Run(host, Timeout(o) + Math.Min(15, Timeout(o)), null, true, null, verb, unit, action, "--wait=" + Timeout(o) + "s", "--format", "json");
         }
 
         /// <summary>Runs get-redirect-uri on &lt;app&gt;/leader: the URI, or null and why not.</summary>

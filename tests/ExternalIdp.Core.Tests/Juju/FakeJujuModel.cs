@@ -54,14 +54,38 @@ namespace ExternalIdp.Core.Tests.Juju
             finally { System.IO.Directory.Delete(root, true); }
         }
 
-        /// <summary>Runs the fake juju with these variables added (FAKE_JUJU_LOG removed: nothing is logged).</summary>
+        private static readonly Lazy<string> s_snapDir = new Lazy<string>(CopyToSnapPath, LazyThreadSafetyMode.ExecutionAndPublication);
+
+        /// <summary>A copy of the fake in a folder whose path holds /snap/, as the juju snap's /snap/bin/juju does (one per test process).</summary>
+        public static string SnapDirectory => s_snapDir.Value;
+
+        private static string CopyToSnapPath()
+        {
+            var dir = Path.Combine(Path.GetTempPath(), $"fakejuju-xunit-{Environment.ProcessId}-{Guid.NewGuid():N}", "snap", "bin");
+            System.IO.Directory.CreateDirectory(dir);
+            foreach (var f in System.IO.Directory.GetFiles(Directory))
+                File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(Path.Combine(dir, ExeName), File.GetUnixFileMode(Executable));
+            AppDomain.CurrentDomain.ProcessExit += (_, __) =>
+            {
+                try { System.IO.Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(dir))!, true); } catch (Exception) { }
+            };
+            return dir;
+        }
+
+        /// <summary>Runs the fake juju with these variables added (FAKE_JUJU_LOG removed: nothing is logged), input on its standard input.</summary>
         public static (int code, string stdout, string stderr) Run(string exe, IDictionary<string, string> env, params string[] args)
+            => RunWithInput(exe, env, null, args);
+
+        public static (int code, string stdout, string stderr) RunWithInput(string exe, IDictionary<string, string> env, string input, params string[] args)
         {
             var psi = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
             foreach (var a in args) psi.ArgumentList.Add(a);
             foreach (var kv in env) psi.Environment[kv.Key] = kv.Value;
             psi.Environment.Remove("FAKE_JUJU_LOG");
             using var p = Process.Start(psi)!;
+            if (input != null) p.StandardInput.Write(input);
             p.StandardInput.Close();
             var o = p.StandardOutput.ReadToEndAsync();
             var e = p.StandardError.ReadToEndAsync();
@@ -71,32 +95,41 @@ namespace ExternalIdp.Core.Tests.Juju
     }
 
     /// <summary>
-    /// One fake Juju model for one test: its own state, log and option-file folder, and a JujuTarget
-    /// that runs the fake juju (first on PATH for the child process only).
+    /// One fake Juju model for one test: its own state, log, option-file folder and home folder, and a
+    /// JujuTarget that runs the fake juju (first on PATH for the child process only). snap: the fake runs
+    /// from a folder whose path holds /snap/; confined: with the snap's strict confinement.
     /// </summary>
     internal sealed class FakeJujuModel : IDisposable
     {
-        public FakeJujuModel(string seed = "kratos2", int idps = 0, string version = null)
+        public FakeJujuModel(string seed = "kratos2", int idps = 0, string version = null, bool snap = false, bool confined = false)
         {
             Root = Path.Combine(Path.GetTempPath(), "fakejuju-" + Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(Root);
             TempDir = Path.Combine(Root, "tmp");
             System.IO.Directory.CreateDirectory(TempDir);
+            Home = Path.Combine(Root, "home");
+            System.IO.Directory.CreateDirectory(Home);
             StatePath = Path.Combine(Root, "state.json");
             LogPath = Path.Combine(Root, "juju.log");
             Env = new Dictionary<string, string>
             {
-                ["PATH"] = FakeJujuBuild.Directory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+                ["PATH"] = (snap ? FakeJujuBuild.SnapDirectory : FakeJujuBuild.Directory) + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+                ["HOME"] = Home,
                 ["FAKE_JUJU_STATE"] = StatePath,
                 ["FAKE_JUJU_LOG"] = LogPath,
                 ["FAKE_JUJU_SEED"] = seed,
                 ["FAKE_JUJU_SEED_IDPS"] = idps.ToString(),
             };
             if (version != null) Env["FAKE_JUJU_VERSION"] = version;
+            if (confined) Env["FAKE_JUJU_CONFINEMENT"] = "strict";
         }
 
         public string Root { get; }
         public string TempDir { get; }
+        /// <summary>HOME of the juju this model runs (and where ExternalIdp puts files for the juju snap).</summary>
+        public string Home { get; }
+        /// <summary>~/snap/juju/common: where options files for the juju snap go.</summary>
+        public string SnapCommon => Path.Combine(Home, "snap", "juju", "common");
         public string StatePath { get; }
         public string LogPath { get; }
         public Dictionary<string, string> Env { get; }
@@ -122,6 +155,13 @@ namespace ExternalIdp.Core.Tests.Juju
         /// <summary>Runs the fake juju directly (to set things up or look at the model) without logging it.</summary>
         public (int code, string stdout, string stderr) Juju(params string[] args)
             => FakeJujuBuild.Run(FakeJujuBuild.Executable, Env, args);
+
+        /// <summary>Runs the fake juju directly with input on its standard input (not logged).</summary>
+        public (int code, string stdout, string stderr) JujuWithInput(string input, params string[] args)
+            => FakeJujuBuild.RunWithInput(FakeJujuBuild.Executable, Env, input, args);
+
+        /// <summary>What the kratos charm renders for its registered integrators and what Kratos reads from it (juju fake-kratos-config).</summary>
+        public JObject KratosConfig() => JObject.Parse(Juju("fake-kratos-config").stdout);
 
         public JObject State => JObject.Parse(File.ReadAllText(StatePath));
         public JObject App(string name) => (JObject)((JObject)State["Models"]!.First!.First!["Applications"]!)[name];

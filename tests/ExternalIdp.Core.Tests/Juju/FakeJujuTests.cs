@@ -144,6 +144,89 @@ namespace ExternalIdp.Core.Tests.Juju
         }
 
         [Fact]
+        public void ConfigReadsOptionsFromStandardInput()
+        {
+            using var m = new FakeJujuModel(idps: 1);
+            var r = m.JujuWithInput("github-idp:\n  client_secret: \"from-stdin-0001\"\n  label: Octo\n", "config", "github-idp", "--file", "-");
+            Assert.Equal(0, r.code);
+            Assert.Equal("from-stdin-0001", (string)m.App("github-idp")["Config"]!["client_secret"]);
+            Assert.Equal("Octo", (string)m.App("github-idp")["Config"]!["label"]);
+            // Keyed by application name, like the file form.
+            r = m.JujuWithInput("other-app:\n  label: x\n", "config", "github-idp", "--file", "-");
+            Assert.Equal(1, r.code);
+            Assert.Contains("no settings found for \"github-idp\"", r.stderr);
+        }
+
+        [Fact]
+        public void StrictConfinementReadsFilesAsTheJujuSnapDoes()
+        {
+            using var m = new FakeJujuModel(idps: 1, confined: true);
+            string Put(string path)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, "github-idp:\n  label: Octo\n");
+                return path;
+            }
+            (int code, string err) Use(string path)
+            {
+                var r = m.Juju("config", "github-idp", "--file", path);
+                return (r.code, r.stderr.Trim());
+            }
+            // The snap's /tmp is its own: a file another process wrote there does not exist for it.
+            var tmp = Put(Path.Combine(m.TempDir, "opts.yaml"));
+            if (tmp.StartsWith("/tmp/", System.StringComparison.Ordinal))
+                Assert.Equal((1, $"ERROR open {tmp}: no such file or directory"), Use(tmp));
+            // Hidden top-level folders of $HOME, another snap's folder, and anything outside $HOME: permission denied.
+            foreach (var denied in new[] { Path.Combine(m.Home, ".cache", "opts.yaml"), Path.Combine(m.Home, ".opts.yaml"), Path.Combine(m.Home, "snap", "other", "common", "opts.yaml") })
+                Assert.Equal((1, $"ERROR open {Put(denied)}: permission denied"), Use(denied));
+            if (!System.OperatingSystem.IsWindows())
+                Assert.Equal((1, "ERROR open /etc/hostname: permission denied"), Use("/etc/hostname"));
+            // Its own ~/snap/juju/ and non-hidden home paths (also inside a hidden folder further down) are readable.
+            foreach (var ok in new[] { Path.Combine(m.SnapCommon, "opts.yaml"), Path.Combine(m.Home, "work", ".hidden", "opts.yaml") })
+                Assert.Equal((0, ""), Use(Put(ok)));
+            // Standard input needs no file.
+            Assert.Equal(0, m.JujuWithInput("github-idp:\n  label: Stdin\n", "config", "github-idp", "--file", "-").code);
+            Assert.Equal("Stdin", (string)m.App("github-idp")["Config"]!["label"]);
+            // deploy --config is judged the same way.
+            var d = m.Juju("deploy", "kratos-external-idp-integrator", "sso", "--config", tmp);
+            Assert.Equal(1, d.code);
+            Assert.Null(m.App("sso"));
+        }
+
+        [Fact]
+        public void KratosReadsTheCharmsUnquotedValuesAsYaml12()
+        {
+            using var m = new FakeJujuModel(idps: 1);
+            JObject Provider() => (JObject)m.KratosConfig()["providers"]![0]!;
+
+            // Rendered unquoted: `client_id: 1234567890` is an integer, and Kratos refuses its config.
+            m.Juju("config", "github-idp", "client_id=1234567890");
+            var k = m.KratosConfig();
+            Assert.Contains("client_id: 1234567890\n", (string)k["rendered"]);
+            Assert.Equal("int", (string)Provider()["client_id"]!["type"]);
+            Assert.Contains("client_id: expected string, but got int", (string)k["error"]);
+            Assert.Equal(("blocked", "Failed to start the service, please check the kratos container logs"), m.AppStatus("kratos"));
+
+            // A value cut at ' #' is still text: Kratos starts, with the wrong value.
+            m.Juju("config", "github-idp", "client_id=abc #def");
+            Assert.Equal("abc", (string)Provider()["client_id"]!["value"]);
+            Assert.Equal("active", m.AppStatus("kratos").current);
+
+            // yaml.v3 reads yes/on and dates as text; true, null, ~ and 1e3 it does not.
+            foreach (var (value, type) in new[] { ("yes", "string"), ("2024-01-31", "string"), ("true", "bool"), ("~", "null"), ("1e3", "float"), ("0x1F", "int"), ("08", "float") })
+            {
+                m.Juju("config", "github-idp", "label=" + value);
+                Assert.True(type == (string)Provider()["label"]!["type"], $"{value}: {Provider()["label"]}");
+            }
+            // A label set to "" is rendered as `label: `, which is null.
+            m.Juju("config", "github-idp", "label=");
+            Assert.Equal("null", (string)Provider()["label"]!["type"]);
+            m.Juju("config", "github-idp", "--reset", "label", "client_id=abc");
+            Assert.Equal(JTokenType.Null, m.KratosConfig()["error"]!.Type);
+            Assert.Equal("active", m.AppStatus("kratos").current);
+        }
+
+        [Fact]
         public void StateFileIsRequired()
         {
             using var m = new FakeJujuModel();

@@ -338,9 +338,14 @@ namespace ExternalIdp.Core.Tests.Juju
             using var m = new FakeJujuModel(idps: 1);
             m.Juju("remove-relation", "github-idp", "kratos");
             var host = new RecordingHost();
-            Assert.True(m.Target().Remove("github-idp", new OperationOptions(), host));
+            // Nothing was removed: false, so Remove-KratosIdp -PassThru emits nothing for it.
+            Assert.False(m.Target().Remove("github-idp", new OperationOptions(), host));
             Assert.Contains(host.Warnings, w => w.Contains("-RemoveApplication"));
             Assert.NotNull(m.App("github-idp"));
+            Assert.DoesNotContain(m.Calls(), c => c[0].StartsWith("remove"));
+            // With -RemoveApplication it is removed.
+            Assert.True(m.Target().Remove("github-idp", new OperationOptions { RemoveApplication = true }, host));
+            Assert.Null(m.App("github-idp"));
         }
 
         [Fact]

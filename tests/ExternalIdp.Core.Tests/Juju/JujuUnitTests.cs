@@ -48,20 +48,76 @@ namespace ExternalIdp.Core.Tests.Juju
         [Theory]
         [InlineData("fine value", null)]
         [InlineData("https://login.example.com/realms/main", null)]
-        [InlineData("a: b", "colon")]
-        [InlineData("trailing:", "trailing")]
-        [InlineData("x #y", "hash")]
+        [InlineData("Sign in (Corp, EU) [beta]", null)]
+        [InlineData("-----BEGIN PRIVATE KEY----- MIGT -----END PRIVATE KEY-----", null)]
+        [InlineData("GOCSPX-abc~def.ghi_jkl", null)]
+        [InlineData("~tilde-start", null)]
+        [InlineData("a#b", null)]
+        [InlineData("1234-abc.apps.googleusercontent.com", null)]
+        [InlineData("1234567890", "the integer 1234567890")]
+        [InlineData("-42", "the integer -42")]
+        [InlineData("1e3", "a float")]
+        [InlineData(".5", "a float")]
+        [InlineData("-.inf", "a float")]
+        [InlineData("0x1F", "a number")]
+        [InlineData("1_000", "a number")]
+        [InlineData("null", "null")]
+        [InlineData("~", "null")]
+        [InlineData("", "null")]
+        [InlineData("true", "the boolean true")]
+        [InlineData("FALSE", "the boolean false")]
+        [InlineData("yes", "YAML 1.1")]
+        [InlineData("off", "YAML 1.1")]
+        [InlineData("2024-01-31", "a timestamp")]
+        [InlineData("a: b", "mapping")]
+        [InlineData("trailing:", "mapping")]
+        [InlineData("x #y", "'x', the part before ' #'")]
         [InlineData("line\nbreak", "line break")]
-        [InlineData("*alias", "leading")]
-        [InlineData("- item", "leading")]
-        [InlineData("-----BEGIN", null)]
-        [InlineData("'quoted'", "leading")]
+        [InlineData(" padded", "white space")]
+        [InlineData("*alias", "alias")]
+        [InlineData("&anchor", "anchor")]
+        [InlineData("!tag", "tag")]
+        [InlineData("- item", "YAML syntax")]
+        [InlineData("-", "YAML syntax")]
+        [InlineData("'quoted'", "quoted string")]
+        [InlineData("[x]", "flow collection")]
+        [InlineData("%pct", "parse error")]
         public void UnsafeValues(string value, string expected)
         {
             var why = JujuTarget.UnsafeReason(value);
             if (expected == null) Assert.Null(why);
             else Assert.Contains(expected, why);
         }
+
+        [Theory]
+        [InlineData("1234567890")]
+        [InlineData("x #secret-part")]
+        [InlineData("*secret-alias")]
+        [InlineData("'secret'")]
+        [InlineData("true")]
+        public void UnsafeReasonOfASecretNeverRepeatsIt(string value)
+        {
+            var why = JujuTarget.UnsafeReason(value, showValue: false);
+            Assert.NotNull(why);
+            Assert.DoesNotContain(value, why);
+            Assert.DoesNotContain(value.Trim('\'', '*', '#', ' ', 'x'), why);
+        }
+
+        /// <summary>One rule: the Juju check and the config-file writer agree on every value that holds no flow syntax.</summary>
+        [Theory]
+        [MemberData(nameof(RuleSamples))]
+        public void JujuCheckIsTheConfigFileWritersRule(string value)
+        {
+            var writerWritesItPlain = ExternalIdp.Core.ConfigFile.YamlText.IsPlainSafe(value);
+            Assert.Equal(writerWritesItPlain, JujuTarget.UnsafeReason(value) == null);
+        }
+
+        public static TheoryData<string> RuleSamples() => new TheoryData<string>
+        {
+            "plain", "1234567890", "1e3", ".5", "null", "~", "", "true", "yes", "No", "0o17", "2024-01-31", "a: b", "a #b", "a#b", "x:",
+            "-dash", "- dash", "-", "?q", ":c", "*a", "&a", "!a", "%a", "@a", "`a", "'a'", "\"a\"", "|a", ">a", "#a", "<<", "=", " a", "a ",
+            "tab\there", "line\nbreak", "ünïcödé ✓", "https://idp.example.com/realms/main", "-----BEGIN PRIVATE KEY-----",
+        };
 
         [Theory]
         [InlineData("kratos-external-idp-integrator", null, "kratos-external-idp-integrator")]

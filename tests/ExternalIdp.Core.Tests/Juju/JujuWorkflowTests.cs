@@ -120,7 +120,7 @@ namespace ExternalIdp.Core.Tests.Juju
         }
 
         [Fact]
-        public void OptionFilesArePrivateAndDeleted()
+        public void SecretsGoThroughAPrivateFileToDeployAndThroughStandardInputToConfig()
         {
             using var m = new FakeJujuModel();
             var t = m.Target();
@@ -128,17 +128,24 @@ namespace ExternalIdp.Core.Tests.Juju
             t.Set("microsoft-idp", new IdpSettings { ClientSecret = SecretValue.FromPlainText("rotated-secret-0001") }, new OperationOptions(), new RecordingHost());
             var files = m.LogLines().Where(l => l["files"] != null).SelectMany(l => l["files"]!).ToList();
             Assert.Equal(2, files.Count);
-            foreach (var f in files)
-            {
-                Assert.True((bool)f["exists"]!);
-                if (!OperatingSystem.IsWindows()) Assert.Equal("600", (string)f["mode"]);
-                Assert.StartsWith(m.TempDir, (string)f["path"]);
-                Assert.False(File.Exists((string)f["path"]));
-            }
-            Assert.Contains("microsoft-idp.client_secret", files[0]["keys"]!.Select(k => (string)k));
+
+            // deploy --config: a private file in the temp folder (this juju is not the snap), deleted afterwards.
+            var deployFile = files[0];
+            Assert.True((bool)deployFile["exists"]!);
+            if (!OperatingSystem.IsWindows()) Assert.Equal("600", (string)deployFile["mode"]);
+            Assert.StartsWith(m.TempDir, (string)deployFile["path"]);
+            Assert.False(File.Exists((string)deployFile["path"]));
+            Assert.Contains("microsoft-idp.client_secret", deployFile["keys"]!.Select(k => (string)k));
+
+            // config: the options on standard input, no file at all.
+            var config = m.Calls().Single(c => c[0] == "config");
+            Assert.Equal(new[] { "config", "microsoft-idp", "--file", "-" }, config);
+            Assert.True((bool)files[1]["stdin"]!);
             Assert.Equal(new[] { "microsoft-idp.client_secret" }, files[1]["keys"]!.Select(k => (string)k));
+
             Assert.Empty(Directory.GetFileSystemEntries(m.TempDir));
             Assert.DoesNotContain("rotated-secret-0001", m.LogText);
+            Assert.DoesNotContain(MsSecret, m.LogText);
             Assert.Equal("rotated-secret-0001", (string)m.App("microsoft-idp")["Config"]!["client_secret"]);
         }
 
@@ -162,12 +169,13 @@ namespace ExternalIdp.Core.Tests.Juju
             var other = Path.Combine(m.TempDir, "externalidp-notes.yaml");
             foreach (var f in new[] { orphan, live, other }) File.WriteAllText(f, "app:\n  client_secret: \"left-behind\"\n");
 
-            t.Set("microsoft-idp", new IdpSettings { ClientSecret = SecretValue.FromPlainText("rotated-secret-0002") }, new OperationOptions(), new RecordingHost());
+            // The next options file (the next deploy) is written in the same folder.
+            t.Add(null, GoogleIdp(), new OperationOptions(), new RecordingHost());
 
             Assert.False(File.Exists(orphan));
             Assert.True(File.Exists(live));
             Assert.True(File.Exists(other));
-            // The file this Set wrote carried its own process id and is gone too.
+            // The file this Add wrote carried its own process id and is gone too.
             var written = m.LogLines().Where(l => l["files"] != null).SelectMany(l => l["files"]!).Select(f => Path.GetFileName((string)f["path"]!)).Last();
             Assert.StartsWith($"externalidp-{self}-", written);
             Assert.Equal(new[] { live, other }.OrderBy(x => x), Directory.GetFileSystemEntries(m.TempDir).OrderBy(x => x));

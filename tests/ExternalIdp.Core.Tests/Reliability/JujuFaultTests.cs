@@ -124,6 +124,30 @@ namespace ExternalIdp.Core.Tests.Reliability
                 Assert.Equal(ErrorIds.IdpAlreadyExists, Assert.Throws<ExternalIdpException>(() => m.Target().Add(null, JujuWorkflowTests.MicrosoftIdp(), Opt(), new RecordingHost())).ErrorId);
                 Assert.Contains(m.Target().GetIdps(null), i => i.Name == "microsoft-idp" && i.Related == true);
             }
+
+            [Theory]
+            [InlineData("fail", "status", true)]
+            [InlineData("hang", "status", false)]
+            [InlineData("fail", "run", true)]
+            public void Enable_and_disable_with_wait(string mode, string step, bool enable)
+            {
+                using var m = new FakeJujuModel(idps: 1);
+                if (enable) m.Juju("config", "github-idp", "enabled=false");
+                var (e, _) = Run(m, mode, step, (t, h) => t.SetEnabled("github-idp", enable, Opt(mode, wait: true), h));
+                Assert.Equal(mode == "fail" ? ErrorIds.JujuCommandFailed : ErrorIds.JujuTimeout, e.ErrorId);
+                var state = enable ? "enabled" : "disabled";
+                var command = enable ? "Enable-KratosIdp" : "Disable-KratosIdp";
+                Assert.Contains($"The option was set: 'github-idp' is {state}", e.Message);
+                Assert.Contains($"only waiting for it to be {(enable ? "ready" : "disabled")} failed", e.Message);
+                Assert.Contains($"Run the same {command} -Wait command again", e.Message);
+                Assert.Equal(enable ? "true" : "false", (string)m.App("github-idp")["Config"]["enabled"]);
+                // As the message says: the same command again changes nothing more and finishes the wait.
+                m.ClearLog();
+                var idp = m.Target().SetEnabled("github-idp", enable, Opt(wait: true), new RecordingHost());
+                Assert.Equal(enable ? "The OIDC provider is ready" : "The OIDC provider is disabled", idp.StatusMessage);
+                Assert.DoesNotContain(m.Calls(), c => c[0] == "config");
+                if (enable) Assert.StartsWith("https://iam.example.com/self-service/methods/oidc/callback/github_", idp.RedirectUri);
+            }
         }
 
         /// <summary>Set-KratosIdpProvider, Disable-KratosIdp and Enable-KratosIdp.</summary>
@@ -163,6 +187,7 @@ namespace ExternalIdp.Core.Tests.Reliability
                 var (e, _) = Run(m, mode, step, (t, h) => t.SetEnabled("microsoft-idp", enable, Opt(mode), h));
                 Assert.True(JToken.DeepEquals(before, Models(m)));
                 if (mode == "fail") Assert.Contains("Nothing was changed.", e.Message);
+                else Assert.Contains($"So 'microsoft-idp' may or may not be {(enable ? "enabled" : "disabled")} now. Run the same {(enable ? "Enable" : "Disable")}-KratosIdp command again", e.Message);
                 m.Target().SetEnabled("microsoft-idp", enable, Opt(), new RecordingHost());
                 Assert.Equal(enable ? "true" : "false", (string)m.App("microsoft-idp")["Config"]["enabled"]);
             }

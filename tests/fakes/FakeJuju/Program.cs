@@ -28,6 +28,12 @@ public static partial class Program
         {
             if (argv.Length > 0 && argv[0] == "fake-seed")
                 return FakeSeed(statePath, argv.Skip(1).ToArray());
+            if (argv.Length > 0 && argv[0] == "fake-kratos-config")
+                return FakeKratosConfig(statePath, argv.Skip(1).ToArray());
+
+            // `juju config <app> --file -` reads the options from standard input (read once, before anything else).
+            if (ReadsStdin(argv))
+                Stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false)).ReadToEnd();
 
             var delay = Environment.GetEnvironmentVariable("FAKE_JUJU_DELAY_MS");
             if (int.TryParse(delay, out var ms) && ms > 0) Thread.Sleep(ms);
@@ -80,6 +86,40 @@ public static partial class Program
         return i > 0 && (argv[i - 1] == "-m" || argv[i - 1] == "--model");
     }
 
+    /// <summary>What standard input held, when the command reads it (`--file -`); else null.</summary>
+    internal static string? Stdin { get; private set; }
+
+    private static bool ReadsStdin(string[] argv)
+    {
+        for (int i = 0; i < argv.Length; i++)
+            if ((argv[i] == "--file" && i + 1 < argv.Length && argv[i + 1] == "-") || argv[i] == "--file=-") return true;
+        return false;
+    }
+
+    /// <summary>
+    /// FAKE_JUJU_CONFINEMENT=strict: the juju 3 snap, which is strictly confined. A file it is handed is read
+    /// as the snap sees it: its own ~/snap/juju/ and the non-hidden files of $HOME are readable (the home plug);
+    /// a top-level hidden folder or file of $HOME and another snap's ~/snap/&lt;name&gt; are "permission denied";
+    /// /tmp is the snap's private one, so a file another process wrote there does not exist; anything else
+    /// outside $HOME is "permission denied". $HOME is judged first, so a test may put it under /tmp.
+    /// </summary>
+    internal static void RequireReadable(string path)
+    {
+        if (!string.Equals(Environment.GetEnvironmentVariable("FAKE_JUJU_CONFINEMENT"), "strict", StringComparison.OrdinalIgnoreCase)) return;
+        var full = Path.GetFullPath(path).Replace('\\', '/');
+        var home = (Environment.GetEnvironmentVariable("HOME") ?? "").Replace('\\', '/').TrimEnd('/');
+        if (home.Length > 0 && full.StartsWith(home + "/", StringComparison.Ordinal))
+        {
+            var parts = full[(home.Length + 1)..].Split('/');
+            if (parts[0].StartsWith('.') || (parts[0] == "snap" && (parts.Length < 3 || parts[1] != "juju")))
+                throw new JujuExit(1, $"ERROR open {path}: permission denied");
+            return;
+        }
+        if (full == "/tmp" || full.StartsWith("/tmp/", StringComparison.Ordinal))
+            throw new JujuExit(1, $"ERROR open {path}: no such file or directory");
+        throw new JujuExit(1, $"ERROR open {path}: permission denied");
+    }
+
     internal static string Version => Environment.GetEnvironmentVariable("FAKE_JUJU_VERSION") is { Length: > 0 } v ? v : "3.6.1-genericlinux-amd64";
     internal static bool Is2 => Version.StartsWith("2.", StringComparison.Ordinal);
 
@@ -114,6 +154,30 @@ public static partial class Program
         if (variant.IndexOfAny(new[] { '/', '\\' }) >= 0 && File.Exists(variant)) return State.Load(variant);
         int.TryParse(Environment.GetEnvironmentVariable("FAKE_JUJU_SEED_IDPS"), out var n);
         return State.Seed(variant, n);
+    }
+
+    /// <summary>
+    /// juju fake-kratos-config [kratos-app]: what the kratos charm would render for its registered, enabled
+    /// integrators, and what Kratos would read from it (not logged; holds secrets, for tests only).
+    /// </summary>
+    private static int FakeKratosConfig(string statePath, string[] args)
+    {
+        var kratos = args.Length > 0 ? args[0] : "kratos";
+        using var _ = Lock(statePath);
+        var state = File.Exists(statePath) ? State.Load(statePath) : SeedFromEnv();
+        var model = state.Models[state.Current];
+        var rendered = Charms.RenderProviders(Charms.RegisteredIdps(model, kratos));
+        var reading = Charms.ReadAsKratos(rendered);
+        var providers = new JsonArray();
+        foreach (var p in reading.Providers)
+        {
+            var o = new JsonObject();
+            foreach (var (k, v) in p) o[k] = new JsonObject { ["type"] = v.Type, ["value"] = v.Text };
+            providers.Add(o);
+        }
+        var root = new JsonObject { ["rendered"] = rendered, ["error"] = reading.Error, ["providers"] = providers };
+        Console.WriteLine(root.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        return 0;
     }
 
     /// <summary>juju fake-seed [kratos2|kratos1|nokratos] [--idps N] [--model NAME]: writes a fresh state (not logged).</summary>
@@ -155,6 +219,14 @@ public static partial class Program
             string? path = null;
             if ((argv[i] == "--config" || argv[i] == "--file") && i + 1 < argv.Length) path = argv[i + 1];
             else if (argv[i].StartsWith("--config=") || argv[i].StartsWith("--file=")) path = argv[i][(argv[i].IndexOf('=') + 1)..];
+            if (path == "-")
+            {
+                var keys = new JsonArray();
+                foreach (var (app, opts) in ReadOptions(new StringReader(Stdin ?? "")))
+                    foreach (var k in opts.Keys) keys.Add($"{app}.{k}");
+                files.Add(new JsonObject { ["path"] = "-", ["stdin"] = true, ["keys"] = keys });
+                continue;
+            }
             if (path == null || path.Contains('=') && !File.Exists(path)) continue;
             var f = new JsonObject { ["path"] = path, ["exists"] = File.Exists(path) };
             if (File.Exists(path))
@@ -179,8 +251,15 @@ public static partial class Program
     /// <summary>An options file: <c>app: {key: value}</c>. Values as strings.</summary>
     internal static List<(string app, Dictionary<string, string> opts)> ReadOptionsFile(string path)
     {
+        using var r = new StreamReader(path);
+        return ReadOptions(r);
+    }
+
+    /// <summary>Options as juju reads them from a file or standard input: <c>app: {key: value}</c>. Values as strings.</summary>
+    internal static List<(string app, Dictionary<string, string> opts)> ReadOptions(TextReader reader)
+    {
         var yaml = new YamlStream();
-        using (var r = new StreamReader(path)) yaml.Load(r);
+        yaml.Load(reader);
         var result = new List<(string, Dictionary<string, string>)>();
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root) return result;
         foreach (var kv in root.Children)

@@ -208,15 +208,11 @@ public sealed class Runner
         }
         if (app.Charm == "kratos")
         {
-            foreach (var r in m.RelationsOf(name).Where(r => r.Involves(name, "kratos-external-idp")))
-            {
-                var (other, _) = r.Other(name);
-                if (!m.Applications.TryGetValue(other, out var idp) || idp.Registration != "registered" || !Charms.Enabled(idp)) continue;
-                var provider = Charms.Get(idp, "provider") ?? "generic";
-                var rendered = new[] { "client_id", "client_secret", "issuer_url", "microsoft_tenant_id", "apple_team_id", "apple_private_key_id", "apple_private_key", "provider_id", "label" };
-                if (!Charms.KratosAccepts(provider) || rendered.Any(k => Charms.BreaksKratosYaml(Charms.Get(idp, k))))
-                    return ("blocked", "Failed to start the service, please check the kratos container logs");
-            }
+            // Kratos refuses its whole config for a provider kind it doesn't know, or a value it reads as anything but text.
+            var idps = Charms.RegisteredIdps(m, name);
+            if (idps.Any(i => !Charms.KratosAccepts(Charms.Get(i.app, "provider") ?? "generic"))
+                || Charms.ReadAsKratos(Charms.RenderProviders(idps)).Error != null)
+                return ("blocked", "Failed to start the service, please check the kratos container logs");
             return ("active", "");
         }
         return ("active", "");
@@ -372,8 +368,15 @@ public sealed class Runner
         var changes = new Dictionary<string, string>();
         if (file != null)
         {
-            if (!File.Exists(file)) throw new JujuExit(1, $"ERROR open {file}: no such file or directory");
-            var opts = Program.ReadOptionsFile(file).Where(x => x.app == name).Select(x => x.opts).FirstOrDefault()
+            List<(string app, Dictionary<string, string> opts)> read;
+            if (file == "-") read = Program.ReadOptions(new StringReader(Program.Stdin ?? ""));
+            else
+            {
+                Program.RequireReadable(file);
+                if (!File.Exists(file)) throw new JujuExit(1, $"ERROR open {file}: no such file or directory");
+                read = Program.ReadOptionsFile(file);
+            }
+            var opts = read.Where(x => x.app == name).Select(x => x.opts).FirstOrDefault()
                 ?? throw new JujuExit(1, $"ERROR no settings found for \"{name}\"");
             foreach (var kv in opts) changes[kv.Key] = kv.Value;
         }
@@ -416,6 +419,7 @@ public sealed class Runner
                     SetOption(app, cfg[..cfg.IndexOf('=')], cfg[(cfg.IndexOf('=') + 1)..]);
                     continue;
                 }
+                Program.RequireReadable(cfg);
                 if (!File.Exists(cfg)) throw new JujuExit(1, $"ERROR open {cfg}: no such file or directory");
                 var opts = Program.ReadOptionsFile(cfg).Where(x => x.app == name).Select(x => x.opts).FirstOrDefault()
                     ?? throw new JujuExit(1, $"ERROR no settings found for \"{name}\"");
