@@ -12,10 +12,10 @@ namespace ExternalIdp.Core.Juju
     /// </summary>
     public sealed partial class JujuTarget
     {
-        public CheckInput ReadForChecks(ICoreHost host, OperationOptions options = null)
+        public CheckInput ReadForChecks(ICoreHost host, OperationOptions operation = null)
         {
             host = host ?? SilentHost.Instance;
-            var o = options ?? new OperationOptions();
+            var o = operation ?? new OperationOptions();
             var cli = Cli();
             var status = ReadStatus(cli, o, host);
             if (!status.Apps.TryGetValue(_kratos, out var kratos)) throw KratosMissing(status.Apps.Keys);
