@@ -208,8 +208,10 @@ namespace ExternalIdp.Commands
         protected override void ProcessRecord()
         {
             if (!RefuseJujuOnly("ActionOnly", "TimeoutSec")) return;
+            string given = null;
+            if (!Invoke(() => { given = RedirectUris.GivenPublicUrl(PublicUrl); }, PublicUrl)) return;
             var target = OpenTarget();
-            var options = new OperationOptions { PublicUrl = NullIfEmpty(PublicUrl), ActionOnly = ActionOnly.IsPresent, TimeoutSec = TimeoutSec };
+            var options = new OperationOptions { PublicUrl = given, ActionOnly = ActionOnly.IsPresent, TimeoutSec = TimeoutSec };
             foreach (var n in Name)
             {
                 var uri = Invoke(() => target.GetRedirectUri(n, options, CoreHost), n);

@@ -413,9 +413,12 @@ Describe 'Get-KratosRedirectUri and Get-KratosPublicUrl on a config file' {
         }
     }
 
-    It 'refuses a -PublicUrl that is not an absolute http(s) URL' {
+    It 'refuses a -PublicUrl that is not an absolute http(s) URL (Get-KratosPublicUrl and Get-KratosRedirectUri)' {
         foreach ($bad in 'auth.example.com', '/kratos', 'ftp://auth.example.com', 'https://auth.example.com/?x=1') {
             $e = Get-CmdletError { Get-KratosPublicUrl -ConfigPath $cfg -PublicUrl $bad }
+            Get-ErrorId $e | Should -Be 'KratosIdpInvalidConfiguration'
+            $e.Exception.Message | Should -Match ([regex]::Escape("-PublicUrl '$bad'"))
+            $e = Get-CmdletError { Get-KratosRedirectUri github -ConfigPath $cfg -PublicUrl $bad }
             Get-ErrorId $e | Should -Be 'KratosIdpInvalidConfiguration'
             $e.Exception.Message | Should -Match ([regex]::Escape("-PublicUrl '$bad'"))
         }
