@@ -50,6 +50,12 @@ namespace ExternalIdp.Core.DesiredState
         /// <summary>What a KratosIdp shows: string or string[] (bool for a secret: whether one is set).</summary>
         internal Func<KratosIdp, object> Actual { get; }
 
+        /// <summary>The value in settings: string, string[] or SecretValue; null when not given.</summary>
+        public object ValueIn(IdpSettings settings) => Get(settings);
+
+        /// <summary>Sets the value in settings (string, string[] or SecretValue, by Shape).</summary>
+        public void Assign(IdpSettings settings, object value) => Set(settings, value);
+
         public override string ToString() => Name;
     }
 
