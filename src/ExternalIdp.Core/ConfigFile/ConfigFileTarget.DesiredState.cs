@@ -94,8 +94,11 @@ namespace ExternalIdp.Core.ConfigFile
                     host.WriteWarning($"The provider kind of '{p.Name}' changed: removed {string.Join(", ", op.Dropped)}, which the new kind doesn't take.");
             }
             if (request.WantResults) FillResults(result, written, finalText, content);
+            host.WriteVerbose($"{Description} was read {Times(result.FileReads)} and written {Times(result.FileWrites)} by this Sync.");
             return result;
         }
+
+        private static string Times(int n) => n == 0 ? "no time" : n == 1 ? "once" : n == 2 ? "twice" : n + " times";
 
         /// <summary>Plans the desired state on doc and checks each planned IdP as Add and Set would (errors stay on their plans).</summary>
         private List<SyncOp> PlanDesired(KratosConfigDocument doc, SyncRequest request, out SyncResult result)
