@@ -9,9 +9,9 @@ namespace ExternalIdp.Core.DesiredState
     {
         /// <summary>
         /// The settings a KratosIdp shows, as a desired IdP (secrets not included: a KratosIdp holds
-        /// none). The provider id is always set, so the IdP keeps it on any target; a label, scope or
-        /// mapper it lacks is given as empty, so that no default fills it in where it goes. Other
-        /// settings it lacks are left out (not compared).
+        /// none). The provider id is always set, so the IdP keeps it on any target; a label or scope
+        /// it lacks is given as empty, so that no default fills it in where it goes. Other settings it
+        /// lacks are left out (not compared).
         /// </summary>
         public static DesiredIdp Idp(KratosIdp idp, string origin)
         {
@@ -24,10 +24,11 @@ namespace ExternalIdp.Core.DesiredState
                 else if (v is string[] list && list.Length > 0) s.Set(d.Settings, list.ToArray());
             }
             if (string.IsNullOrEmpty(d.Settings.ProviderId)) d.Settings.ProviderId = idp.ProviderId;
-            // Add gives a new entry a default label, scope and mapper: an IdP without them stays without.
+            // Add gives a new entry a default label and scope: an IdP without them stays without. (A
+            // mapper is not optional in Kratos: one without, an integrator that leaves it to the charm,
+            // gets the default where it goes.)
             if (d.Settings.Label == null) d.Settings.Label = "";
             if (d.Settings.Scope == null) d.Settings.Scope = new string[0];
-            if (d.Settings.MapperUrl == null) d.Settings.MapperUrl = "";
             return d;
         }
 

@@ -6,6 +6,7 @@ using System.Threading;
 using ExternalIdp.Core;
 using ExternalIdp.Core.ConfigFile;
 using ExternalIdp.Core.DesiredState;
+using ExternalIdp.Core.Tests.ConfigFile;
 using Xunit;
 
 namespace ExternalIdp.Core.Tests.DesiredState
@@ -328,6 +329,62 @@ selfservice:
                 Assert.True(Planner.SameValue(a[i].Settings.ToDictionary(kv => kv.Key, kv => kv.Value), b[i].Settings.ToDictionary(kv => kv.Key, kv => kv.Value)), a[i].Idp.Name);
             }
             Assert.Empty(DesiredSupport.Compare(copy, true, read.ToArray()).Plans.SelectMany(p => p.Differences));
+        }
+
+        /// <summary>Changes the file (another process's Add) when it is asked about the first IdP.</summary>
+        private sealed class MeddlingHost : ICoreHost
+        {
+            private readonly string _path;
+            private bool _done;
+            public MeddlingHost(string path) { _path = path; }
+            public readonly List<string> Said = new List<string>();
+            public void WriteVerbose(string message) => Said.Add(message);
+            public void WriteDebug(string message) => Said.Add(message);
+            public void WriteWarning(string message) => Said.Add(message);
+            public void WriteProgress(string activity, string status, int percent, bool completed) { }
+            public bool ShouldProcess(string target, string action)
+            {
+                if (!_done)
+                {
+                    _done = true;
+                    new ConfigFileTarget(_path, null).Add("meanwhile", new IdpSettings { Provider = "github", ClientId = "m", ClientSecret = SecretValue.FromPlainText("meanwhile-secret") }, new OperationOptions(), SilentHost.Instance);
+                }
+                return true;
+            }
+            public CancellationToken Cancellation => CancellationToken.None;
+        }
+
+        [Fact]
+        public void AFileChangedWhileSyncAskedIsReadAgainAndKeepsTheOtherChange()
+        {
+            var path = NewFile();
+            var t = new ConfigFileTarget(path, null);
+            var host = new MeddlingHost(path);
+            var r = DesiredSupport.Sync(t, host, false, false, DesiredSupport.Desired("github", s => s.Label = "Staff"), DesiredSupport.Google());
+            Assert.All(r.Plans, p => Assert.Null(p.Error));
+            Assert.All(r.Plans, p => Assert.True(p.Applied));
+            Assert.Equal(2, r.FileReads);
+            Assert.Equal(1, r.FileWrites);
+            Assert.Contains(host.Said, s => s.Contains("changed while Sync asked"));
+            var idps = t.GetIdps(null);
+            Assert.Equal(new[] { "github", "corp", "meanwhile", "google" }, idps.Select(i => i.Name));
+            Assert.Equal("Staff", idps[0].Label);
+        }
+
+        [Fact]
+        public void SyncsInsideAHelmValuesFile()
+        {
+            var src = Path.Combine(TestSupport.Corpus, "ory-k8s-helm-kratos__values.yaml");
+            var path = NewFile(File.ReadAllText(src), "values.yaml");
+            var t = new ConfigFileTarget(path, "kratos.config");
+            var before = File.ReadAllText(path);
+            var r = DesiredSupport.Sync(t, new AskingHost(), false, false, DesiredSupport.Google(), DesiredSupport.Google("google2"));
+            Assert.All(r.Plans, p => Assert.Null(p.Error));
+            Assert.Equal(new[] { "google", "google2" }, t.GetIdps(null).Select(i => i.Name));
+            Assert.Empty(DesiredSupport.Compare(t, true, DesiredSupport.Google(), DesiredSupport.Google("google2")).Plans.SelectMany(p => p.Differences));
+            // Everything outside the providers (and the switch of the oidc method) is as it was.
+            var (deleted, _) = TestSupport.LineDiff(before, File.ReadAllText(path));
+            Assert.True(deleted.Count <= 2, string.Join("\n", deleted.Select(d => d.Text)));
         }
 
         private static KratosIdp Strip(KratosIdp i)

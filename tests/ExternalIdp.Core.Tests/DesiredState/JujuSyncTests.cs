@@ -169,6 +169,9 @@ selfservice:
                 Assert.Equal("GOCSPX-moved-google-secret", back["google"].Secret("client_secret"));
                 Assert.Equal("moved-ms-secret-value", back["microsoft_6e1ce1792c6e3594dfc2f2e9f53d386fcfab4d36"].Secret("client_secret"));
                 Assert.Equal("some-tenant.example.com", back["microsoft_6e1ce1792c6e3594dfc2f2e9f53d386fcfab4d36"].Idp.TenantId);
+                // The integrators left the mapper to the charm: in the file they get the default one, so Kratos takes the entries.
+                Assert.All(fresh.GetIdps(host), i => Assert.Equal("Valid", i.Status));
+                Assert.All(fresh.GetIdps(host), i => Assert.StartsWith("base64://", i.MapperUrl));
                 foreach (var s in new[] { "GOCSPX-moved-google-secret", "moved-ms-secret-value" })
                     Assert.DoesNotContain(s, host.AllText + m.LogText);
             }
