@@ -23,6 +23,9 @@
         'Get-KratosRedirectUri'
         'Get-KratosPublicUrl'
         'Test-KratosIdp'
+        'Export-KratosIdp'
+        'Compare-KratosIdp'
+        'Sync-KratosIdp'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -14,7 +14,9 @@
     Clean  removes out/ and every bin/ and obj/ folder.
     Bench  Build, then the benchmarks (bench/Invoke-Bench.ps1): module import, config-file edits on
            10 to 10,000 providers, juju calls per cmdlet against the fake juju, Test-KratosIdp on 20
-           IdPs against a fake IdP that answers after 200 ms. Writes
+           IdPs against a fake IdP that answers after 200 ms, Sync-KratosIdp of 1,000 desired IdPs
+           (into an empty file, into a 1,000-provider file where 10 differ) and with nothing to do on
+           a 10-IdP fake Juju model. Writes
            out/bench.json and out/bench.md and prints the tables. Runs per measurement: 7, or
            $env:EXTERNALIDP_BENCH_RUNS. Figures to read, never asserted by a test.
 .EXAMPLE
@@ -249,7 +251,7 @@ function Invoke-Bench {
     Invoke-Build
     $benchArgs = @{ ModulePath = $ModuleOut; OutDir = $Out }
     $fakeIdpDll = Join-Path $FakesOut 'idp/FakeIdp.dll'
-    $only = [Collections.Generic.List[string]]@('Import', 'ConfigFile')
+    $only = [Collections.Generic.List[string]]@('Import', 'ConfigFile', 'DesiredState')
     if (Test-Path (Join-Path $FakesOut 'juju.dll')) { $benchArgs.FakeJujuBin = $FakesOut; $only.Add('Juju') }
     if (Test-Path $fakeIdpDll) { $benchArgs.FakeIdp = $fakeIdpDll; $only.Add('TestKratosIdp') }
     $benchArgs.Only = $only.ToArray()

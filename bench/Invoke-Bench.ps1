@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
-    ExternalIdp benchmarks: module import, config-file edits by size, juju calls per cmdlet, and
-    Test-KratosIdp against a slow IdP.
+    ExternalIdp benchmarks: module import, config-file edits by size, juju calls per cmdlet,
+    Test-KratosIdp against a slow IdP, and Sync-KratosIdp of a desired state.
 .DESCRIPTION
     Runs against the built module (out/ExternalIdp), the fake juju (out/fakes) and the fake IdP
     (out/fakes/idp); build.ps1 Bench builds them first. Every measurement runs in a child PowerShell (a module can't be unloaded),
@@ -35,8 +35,12 @@ param(
     [int] $TestIdps = 20,
     [int] $TestDelayMs = 200,
     [int] $TestRuns = 5,
-    [ValidateSet('Import', 'ConfigFile', 'Juju', 'TestKratosIdp')]
-    [string[]] $Only = @('Import', 'ConfigFile', 'Juju', 'TestKratosIdp')
+    # Desired state: Sync of DesiredSize IdPs (into a file without providers; into a file of as many where DesiredDiffer differ).
+    [int] $DesiredSize = 1000,
+    [int] $DesiredDiffer = 10,
+    [int] $DesiredJujuIdps = 10,
+    [ValidateSet('Import', 'ConfigFile', 'Juju', 'TestKratosIdp', 'DesiredState')]
+    [string[]] $Only = @('Import', 'ConfigFile', 'Juju', 'TestKratosIdp', 'DesiredState')
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
@@ -144,6 +148,19 @@ try {
         finally { $env:PATH = $savedPath }
     }
 
+    if ('DesiredState' -in $Only) {
+        Write-Host "==> Desired state (Sync-KratosIdp of $DesiredSize IdPs, in-process, warm$(if ($FakeJujuBin) { "; a $DesiredJujuIdps-IdP fake Juju model" }))" -ForegroundColor Cyan
+        $file = Join-Path $scratch 'desired-state.json'
+        $savedPath = $env:PATH
+        try {
+            if ($FakeJujuBin) { $env:PATH = $FakeJujuBin + [IO.Path]::PathSeparator + $savedPath }
+            $null = Invoke-ChildPwsh (Join-Path $PSScriptRoot 'Measure-DesiredState.ps1') @('-ModulePath', $ModulePath, '-OutFile', $file,
+                '-Size', "$DesiredSize", '-Differ', "$DesiredDiffer", '-Runs', "$Runs", '-JujuIdps', "$(if ($FakeJujuBin) { $DesiredJujuIdps } else { 0 })", '-DelayMs', "$JujuDelayMs")
+        }
+        finally { $env:PATH = $savedPath }
+        $report.desiredState = Get-Content -LiteralPath $file -Raw | ConvertFrom-Json
+    }
+
     if ('TestKratosIdp' -in $Only) {
         if (-not $FakeIdp) { throw 'The Test-KratosIdp benchmark needs the fake IdP: give -FakeIdp (build.ps1 Build lays it out in out/fakes/idp).' }
         Write-Host "==> Test-KratosIdp ($TestIdps IdPs, fake IdP answering after $TestDelayMs ms)" -ForegroundColor Cyan
@@ -219,6 +236,23 @@ if ($report.Contains('testKratosIdp')) {
     $lines.Add(('| {0} | {1:N0} ms | {2:N2} x |' -f $t.idps, $t.allIdpsMedianMs, $t.allOverOne))
     $lines.Add(('| {0}, -Offline | {1:N0} ms | |' -f $t.idps, $t.allOfflineMedianMs))
     $lines.Add('')
+}
+if ($report.Contains('desiredState')) {
+    $d = $report.desiredState
+    $lines.Add("Sync-KratosIdp of a desired-state file (warm, in-process; median of $($d.runs) runs; reads and writes of the config file as the Sync reports them, renames onto the file as the file system saw them):")
+    $lines.Add('')
+    $lines.Add('| Sync | wall time | file reads | file writes | renames onto the file |')
+    $lines.Add('|---|---:|---:|---:|---:|')
+    $lines.Add(('| {0:N0} desired IdPs into a config file without providers | {1:N0} ms | {2} | {3} | {4} |' -f $d.size, $d.intoEmpty.medianMs, $d.intoEmpty.reads, $d.intoEmpty.writes, $d.intoEmpty.renamesSeen))
+    $lines.Add(('| {0:N0} desired IdPs into a {0:N0}-provider file ({1:N0} KB) where {2} differ | {3:N0} ms | {4} | {5} | {6} |' -f $d.size, ($d.tenDiffer.fileBytes / 1KB), $d.differ, $d.tenDiffer.medianMs, $d.tenDiffer.reads, $d.tenDiffer.writes, $d.tenDiffer.renamesSeen))
+    $lines.Add(('| the same {0:N0} IdPs again: nothing to do | {1:N0} ms | {2} | {3} | {4} |' -f $d.size, $d.nothingToDo.medianMs, $d.nothingToDo.reads, $d.nothingToDo.writes, $d.nothingToDo.renamesSeen))
+    $lines.Add(('| (Compare-KratosIdp of the {0:N0} IdPs, in sync) | {1:N0} ms | 1 | 0 | |' -f $d.size, $d.compareInSync.medianMs))
+    $lines.Add('')
+    if ($d.PSObject.Properties['jujuNothingToDo']) {
+        $j = $d.jujuNothingToDo
+        $lines.Add(('Juju, Sync-KratosIdp -Prune with nothing to do on a {0}-IdP model (fake juju, {1} ms per call): {2} juju calls ({3}), {4:N0} ms; Get-KratosIdp of the same model: {5:N0} ms.' -f $j.idps, $j.delayMs, $j.jujuCalls, ($j.commands -join ', '), $j.medianMs, $j.getMedianMs))
+        $lines.Add('')
+    }
 }
 $lines.Add("Total benchmark time: $($report.durationSec) s.")
 $table = $lines -join [Environment]::NewLine

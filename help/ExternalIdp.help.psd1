@@ -281,6 +281,118 @@ Get-KratosIdp -Model iam | Disable-KratosIdp -PassThru'
             )
         }
 
+        'Export-KratosIdp' = @{
+            Synopsis    = 'Writes the external identity providers of a target as a desired-state file, without secrets.'
+            Description = @(
+                'Export-KratosIdp reads a Kratos config file or a Juju model (as Get-KratosIdp does) and writes its IdPs to -Path as a desired-state file: YAML, or JSON when the name ends in .json. The file starts with version: 1 and lists the IdPs under idps: as a mapping of name to settings, with the same names as the parameters of Add-KratosIdp (provider, provider_id, label, client_id, client_secret, issuer_url, tenant, subject_source, apple_team_id, apple_private_key_id, apple_private_key, scope, mapper_url, claims_source, pkce). Kratos keys that have no parameter (auth_url, token_url, requested_claims, organization_id, ...) are written as they are, under their Kratos names.'
+                'No secret is ever written: a secret appears as its name (client_secret: google names the secret google; by default the IdP''s name), whose value Sync-KratosIdp takes from -Secret or -Vault. The provider id is always written, so the IdPs keep it wherever the file is synced; a label or scope the IdP lacks is written empty, so that no default fills it in. On Juju, integrators that are not related to kratos are not exported (a warning names them).'
+                'The file is written through a temp file beside it and a rename, so a reader never sees half of it.'
+            )
+            Parameters  = @{
+                Path       = 'The desired-state file to write (replaced when it exists, unless -NoClobber): YAML, or JSON when the name ends in .json.'
+                Name       = 'The IdPs to export; wildcards are allowed. Default: all. A name without wildcards that matches nothing is a KratosIdpNotFound error.'
+                NoClobber  = 'Refuses to replace an existing file (KratosDesiredStateFileError).'
+                PassThru   = 'Writes the file''s FileInfo to the pipeline. By default Export-KratosIdp writes nothing.'
+                ConfigPath = 'The Kratos config file to export (kratos.yml, kratos.yaml or kratos.json, or a Helm values.yaml with -ConfigRoot). Without -ConfigPath the target is a Juju model. Here -Path is the desired-state file.'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'Write the IdPs of a config file to a desired-state file'
+                    Code    = 'Export-KratosIdp ./idps.yml -ConfigPath /etc/kratos/kratos.yml'
+                    Remarks = 'idps.yml lists every IdP with its settings and the names of its secrets; review it and keep it in version control.'
+                }
+                @{
+                    Title   = 'Export some IdPs of a Juju model as JSON'
+                    Code    = 'Export-KratosIdp ./iam-idps.json -Model iam -Name google*, entra'
+                    Remarks = ''
+                }
+            )
+        }
+
+        'Compare-KratosIdp' = @{
+            Synopsis    = 'Compares a desired state of external identity providers with a target and writes what differs.'
+            Description = @(
+                'Compare-KratosIdp takes the desired state from -Path (a desired-state file, as Export-KratosIdp writes it) or from the pipeline (KratosIdp objects of any target, or hashtables / objects with Name and settings properties such as Provider, ClientId, Label, Scope, or their desired-state names client_id, ...), reads the target once (a config file: one read; Juju: the two juju calls of Get-KratosIdp) and writes one ExternalIdp.KratosIdpDifference (Name, Action, Property, Desired, Actual) per difference: Add for an IdP the target lacks, Change per setting that differs, and with -Prune Remove for an IdP of the target the desired state doesn''t name. Nothing written means in sync. It changes nothing.'
+                'Settings the desired state doesn''t mention are not compared. A secret is compared only when the desired state names one and its value is given (-Secret, -Vault, or carried by a KratosIdp object from its source) and the target''s can be read; it shows only as (secret ''name'') against (differs), (none) or (not readable), never a value. The target is given by -ConfigPath or -Model only, never by piped objects, which are the desired state.'
+                'Each desired IdP is checked as Add-KratosIdp and Set-KratosIdpProvider check theirs: one that the target can''t take is a non-terminating error naming it and where it was read; the others are compared. A desired-state file with an unknown key, a duplicate name or provider id, or a value of the wrong type is refused whole (KratosDesiredStateInvalid) with the file, line and column of each problem.'
+            )
+            Parameters  = @{
+                Path           = 'A desired-state file (YAML, or JSON when the name ends in .json): version: 1 and idps: as a mapping of IdP name to settings. See Export-KratosIdp.'
+                InputObject    = 'The desired state from the pipeline: KratosIdp objects (from Get-KratosIdp on any target: their secrets are read again from their source inside ExternalIdp, never through the pipeline), or hashtables / objects with Name and settings (Provider, ClientId, Label, Scope, TenantId, ... or client_id, ...; a secret as the name of a secret, or a SecureString).'
+                Secret         = 'The secrets the desired state names: a hashtable of secret name to SecureString or PSCredential (its password), for example @{ google = $googleSecret; entra = (Get-AutomationPSCredential -Name entra-kratos) }.'
+                Vault          = 'A SecretManagement vault to read the secrets the desired state names from (Get-Secret -Name <name> -Vault <vault>). Needs the Microsoft.PowerShell.SecretManagement module (KratosSecretManagementNotFound without it); a secret the vault lacks is an error for the IdP that needs it.'
+                Prune          = 'Also reports the IdPs of the target that the desired state doesn''t name, as Remove (what Sync-KratosIdp -Prune would remove).'
+                KratosVersion  = 'The Kratos release to check keys and kinds against (for example 26.2), instead of the config file''s version: key. On Juju nothing is checked without it.'
+                ConfigPath     = 'The Kratos config file to compare with. Never taken from piped objects. Without -ConfigPath the target is a Juju model.'
+                ConfigRoot     = 'Dotted path of the Kratos configuration inside a bigger YAML file (kratos.config for the Ory Helm chart''s values.yaml). Only with -ConfigPath; never taken from piped objects.'
+                Model          = 'The Juju model to compare with, as [controller:]model. Default: the current model. Never taken from piped objects.'
+                KratosApplication = 'The kratos application in the Juju model. Default: kratos. Never taken from piped objects.'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'What a Sync would change in a config file'
+                    Code    = 'Compare-KratosIdp ./idps.yml -ConfigPath /etc/kratos/kratos.yml -Secret @{ google = $googleSecret }'
+                    Remarks = 'One line per difference; nothing when the file already holds the desired IdPs.'
+                }
+                @{
+                    Title   = 'Check in a pipeline that a Juju model holds exactly the reviewed IdPs'
+                    Code    = 'if (Compare-KratosIdp ./idps.yml -Model iam -Prune) { throw ''The model differs from idps.yml.'' }'
+                    Remarks = 'With -Prune, IdPs of the model that idps.yml doesn''t name count as differences.'
+                }
+                @{
+                    Title   = 'Compare two targets: are the IdPs of staging those of production?'
+                    Code    = 'Get-KratosIdp -ConfigPath ./prod/kratos.yml | Compare-KratosIdp -ConfigPath ./staging/kratos.yml -Prune'
+                    Remarks = 'The secrets of the production file are compared inside ExternalIdp; only (differs) is shown.'
+                }
+            )
+        }
+
+        'Sync-KratosIdp' = @{
+            Synopsis    = 'Makes a target hold the desired external identity providers, changing only what differs.'
+            Description = @(
+                'Sync-KratosIdp applies the plan Compare-KratosIdp shows: it adds the IdPs the target lacks, sets on existing ones just the settings that differ (never a remove and add, so provider ids and users'' links stay), and with -Prune removes the IdPs the desired state doesn''t name. Settings the desired state doesn''t mention are left as they are. It asks ShouldProcess once per IdP with the planned changes in the text (never a secret), so -WhatIf prints the plan. A second identical Sync changes nothing and writes nothing.'
+                'Every desired IdP is checked first, as Add-KratosIdp and Set-KratosIdpProvider check theirs, before the first change: one the target can''t hold (pkce, a kind the charm doesn''t support or a Kratos key on Juju, a key or kind the Kratos release doesn''t accept, a secret that is needed but not given) is a non-terminating error for that IdP, and the others go on. On a config file every change is planned on one read of the file and written at once: the file is locked, found to hold still what was read, and written once, whatever the number of changes; a Sync with nothing to do neither locks nor writes. On Juju a Sync with nothing to do costs the two juju calls of Get-KratosIdp; changes are made by the steps of Remove-KratosIdp, Set-KratosIdpProvider and Add-KratosIdp.'
+                'Secrets come from -Secret or -Vault, by the names the desired state gives them, or with KratosIdp objects piped from another target: Get-KratosIdp -ConfigPath old.yml | Sync-KratosIdp -Model iam moves IdPs with their provider ids and secrets, read again from their source inside ExternalIdp, so no secret reaches the pipeline, a variable or a file. On Juju a desired name that is not a valid application name gives one derived from it (google_oauth: google-oauth-idp), and an integrator related to kratos with the same provider id is found under whatever name it has.'
+                'ConfirmImpact is Medium: runbooks never prompt at the default $ConfirmPreference.'
+            )
+            Parameters  = @{
+                Path              = 'A desired-state file (YAML, or JSON when the name ends in .json): version: 1 and idps: as a mapping of IdP name to settings. See Export-KratosIdp.'
+                InputObject       = 'The desired state from the pipeline: KratosIdp objects (from Get-KratosIdp on any target: their secrets are read again from their source inside ExternalIdp, never through the pipeline), or hashtables / objects with Name and settings (Provider, ClientId, Label, Scope, TenantId, ... or client_id, ...; a secret as the name of a secret, or a SecureString).'
+                Secret            = 'The secrets the desired state names: a hashtable of secret name to SecureString or PSCredential (its password), for example @{ google = $googleSecret; entra = (Get-AutomationPSCredential -Name entra-kratos) }.'
+                Vault             = 'A SecretManagement vault to read the secrets the desired state names from (Get-Secret -Name <name> -Vault <vault>). Needs the Microsoft.PowerShell.SecretManagement module (KratosSecretManagementNotFound without it); a secret the vault lacks is an error for the IdP that needs it.'
+                Prune             = 'Also removes the IdPs of the target that the desired state doesn''t name. Without it they are left alone.'
+                PassThru          = 'Writes each desired IdP as it is after the Sync (KratosIdp). By default Sync-KratosIdp writes nothing.'
+                RemoveApplication = 'Juju only: -Prune removes the kratos-external-idp-integrator applications too (default: only their relation to kratos, as Remove-KratosIdp does).'
+                KratosVersion     = 'The Kratos release to check keys and kinds against (for example 26.2), instead of the config file''s version: key. On Juju nothing is checked without it.'
+                ConfigPath        = 'The Kratos config file to change. Never taken from piped objects (they are the desired state). Without -ConfigPath the target is a Juju model.'
+                ConfigRoot        = 'Dotted path of the Kratos configuration inside a bigger YAML file (kratos.config for the Ory Helm chart''s values.yaml). Only with -ConfigPath; never taken from piped objects.'
+                Model             = 'The Juju model to change, as [controller:]model. Default: the current model. Never taken from piped objects.'
+                KratosApplication = 'The kratos application in the Juju model. Default: kratos. Never taken from piped objects.'
+            }
+            Examples    = @(
+                @{
+                    Title   = 'Apply a reviewed desired-state file to a config file, secrets from a vault'
+                    Code    = 'Sync-KratosIdp ./idps.yml -ConfigPath /etc/kratos/kratos.yml -Vault kratos -Prune'
+                    Remarks = 'Adds, changes and (with -Prune) removes IdPs so that the file holds exactly idps.yml; one write.'
+                }
+                @{
+                    Title   = 'See the plan first'
+                    Code    = 'Sync-KratosIdp ./idps.yml -Model iam -Secret @{ google = $googleSecret; entra = $entraCredential } -WhatIf'
+                    Remarks = 'One "What if" line per IdP with the settings it would change.'
+                }
+                @{
+                    Title   = 'Move the IdPs of a self-hosted Kratos to the Canonical Identity Platform'
+                    Code    = 'Get-KratosIdp -ConfigPath ./old/kratos.yml | Sync-KratosIdp -Model iam -PassThru'
+                    Remarks = 'Same provider ids, so users'' links keep working; the secrets are carried inside ExternalIdp. An IdP Juju can''t hold is an error for that IdP before anything changes.'
+                }
+                @{
+                    Title   = 'Desired IdPs from hashtables'
+                    Code    = '@{ Name = ''google''; Provider = ''google''; ClientId = ''1234-abc.apps.googleusercontent.com''; ClientSecret = ''google'' } | Sync-KratosIdp -ConfigPath ./kratos.yml -Secret @{ google = $googleSecret }'
+                    Remarks = 'ClientSecret names the secret that -Secret gives.'
+                }
+            )
+        }
+
         'Get-KratosPublicUrl' = @{
             Synopsis    = 'Gets the public base URL of Ory Kratos.'
             Description = @(

@@ -45,6 +45,11 @@ namespace ExternalIdp.Core
         public const string JujuUnsafeValue = "JujuUnsafeValue";
         public const string JujuIdpBlocked = "JujuIdpBlocked";
         public const string JujuPartialState = "JujuPartialState";
+        public const string NotSupportedByVersion = "KratosIdpNotSupportedByVersion";
+        public const string DesiredStateInvalid = "KratosDesiredStateInvalid";
+        public const string DesiredStateFileError = "KratosDesiredStateFileError";
+        public const string SecretNotFound = "KratosIdpSecretNotFound";
+        public const string SecretManagementNotFound = "KratosSecretManagementNotFound";
     }
 
     /// <summary>

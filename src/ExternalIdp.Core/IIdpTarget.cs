@@ -48,5 +48,14 @@ namespace ExternalIdp.Core
         KratosRedirectUri GetRedirectUri(string name, OperationOptions options, ICoreHost host);
 
         KratosPublicUrl GetPublicUrl(OperationOptions options, ICoreHost host);
+
+        /// <summary>
+        /// Desired state (Compare-KratosIdp, Sync-KratosIdp): reads the target once (a config file: one
+        /// parse; Juju: the two juju calls of GetIdps), plans with DesiredState.Planner, checks every
+        /// planned IdP with this target's rules before anything changes (a bad one gets its plan's
+        /// Error, the others go on), and unless request.DryRun asks ShouldProcess once per IdP and
+        /// applies what was agreed (a config file: one write, under its lock). Secrets stay inside.
+        /// </summary>
+        DesiredState.SyncResult SyncDesired(DesiredState.SyncRequest request, OperationOptions options, ICoreHost host);
     }
 }

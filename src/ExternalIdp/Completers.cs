@@ -94,12 +94,19 @@ namespace ExternalIdp.Commands
     {
         private const int BudgetMs = 2000;
 
+        private static readonly HashSet<string> DesiredStateCommands = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "Export-KratosIdp", "Compare-KratosIdp", "Sync-KratosIdp",
+        };
+
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             try
             {
-                var configPath = CompletionHelpers.Bound(fakeBoundParameters, "ConfigPath") ?? CompletionHelpers.Bound(fakeBoundParameters, "Path");
+                // Export-, Compare- and Sync-KratosIdp: -Path is the desired-state file, not the Kratos config.
+                var pathIsConfig = !DesiredStateCommands.Contains(commandName ?? "");
+                var configPath = CompletionHelpers.Bound(fakeBoundParameters, "ConfigPath") ?? (pathIsConfig ? CompletionHelpers.Bound(fakeBoundParameters, "Path") : null);
                 var configRoot = CompletionHelpers.Bound(fakeBoundParameters, "ConfigRoot");
                 var model = CompletionHelpers.Bound(fakeBoundParameters, "Model");
                 var kratos = CompletionHelpers.Bound(fakeBoundParameters, "KratosApplication");

@@ -78,7 +78,7 @@ namespace ExternalIdp.Commands
         internal static Type[] ScriptVisibleTypes() => new[]
         {
             typeof(ExternalIdp.KratosIdp), typeof(ExternalIdp.KratosRedirectUri), typeof(ExternalIdp.KratosPublicUrl),
-            typeof(ExternalIdp.KratosIdpCheck), typeof(ExternalIdp.KratosIdpCheckResult),
+            typeof(ExternalIdp.KratosIdpCheck), typeof(ExternalIdp.KratosIdpCheckResult), typeof(ExternalIdp.KratosIdpDifference),
             typeof(ExternalIdp.Core.ErrorIds), typeof(ExternalIdp.Core.ErrorKind), typeof(ExternalIdp.Core.ExternalIdpException),
         };
 

@@ -3,7 +3,10 @@
 BeforeAll {
     . $PSScriptRoot/TestHelpers.ps1
     $script:Cmdlets = @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
-        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp')
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp',
+        'Export-KratosIdp', 'Compare-KratosIdp', 'Sync-KratosIdp')
+    # Their target comes from their own parameters only, and -Path is the desired-state file.
+    $script:DesiredState = @('Export-KratosIdp', 'Compare-KratosIdp', 'Sync-KratosIdp')
     $script:Changing = @('Add-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp', 'Enable-KratosIdp', 'Disable-KratosIdp')
 
     function Get-Completions([string] $Line) {
@@ -12,7 +15,7 @@ BeforeAll {
 }
 
 Describe 'Manifest and layout' {
-    It 'is a valid manifest exporting exactly its nine cmdlets' {
+    It 'is a valid manifest exporting exactly its twelve cmdlets' {
         $m = Test-ModuleManifest (Join-Path $ModulePath 'ExternalIdp.psd1') -ErrorAction Stop
         $m.RootModule | Should -Be 'ExternalIdp.dll'
         @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($Cmdlets | Sort-Object)
@@ -128,12 +131,13 @@ Describe 'Repository' {
 
 Describe 'Cmdlet metadata' {
     It '<_> declares an output type' -ForEach @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
-        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp') {
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp',
+        'Export-KratosIdp', 'Compare-KratosIdp', 'Sync-KratosIdp') {
         (Get-Command $_).OutputType.Name | Should -Not -BeNullOrEmpty
     }
 
     It '<_> supports ShouldProcess with ConfirmImpact Medium (never prompts at the default $ConfirmPreference)' -ForEach @(
-        'Add-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp', 'Enable-KratosIdp', 'Disable-KratosIdp') {
+        'Add-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp', 'Enable-KratosIdp', 'Disable-KratosIdp', 'Sync-KratosIdp', 'Export-KratosIdp') {
         $cmd = Get-Command $_
         $attr = $cmd.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
         $attr.SupportsShouldProcess | Should -BeTrue
@@ -142,13 +146,13 @@ Describe 'Cmdlet metadata' {
     }
 
     It 'the reading cmdlets do not support ShouldProcess' {
-        foreach ($c in 'Get-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp') {
+        foreach ($c in 'Get-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp', 'Compare-KratosIdp') {
             (Get-Command $c).Parameters.Keys | Should -Not -Contain 'WhatIf'
         }
     }
 
-    It 'the target parameters bind by property name on every cmdlet' {
-        foreach ($c in $Cmdlets) {
+    It 'the target parameters bind by property name on every cmdlet but the desired-state ones' {
+        foreach ($c in $Cmdlets | Where-Object { $DesiredState -notcontains $_ }) {
             foreach ($p in 'ConfigPath', 'ConfigRoot', 'Model', 'KratosApplication') {
                 $meta = (Get-Command $c).Parameters[$p]
                 $meta | Should -Not -BeNullOrEmpty -Because "$c has -$p"
@@ -156,6 +160,24 @@ Describe 'Cmdlet metadata' {
                     Should -Contain $true -Because "$c -$p binds from a piped KratosIdp"
             }
             (Get-Command $c).Parameters['ConfigPath'].Aliases | Should -Contain 'Path'
+        }
+    }
+
+    It 'Export, Compare and Sync take their target from their own parameters only, and -Path is the desired-state file' {
+        foreach ($c in $DesiredState) {
+            foreach ($p in 'ConfigPath', 'ConfigRoot', 'Model', 'KratosApplication') {
+                $meta = (Get-Command $c).Parameters[$p]
+                $meta | Should -Not -BeNullOrEmpty -Because "$c has -$p"
+                ($meta.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }).ValueFromPipelineByPropertyName |
+                    Should -Not -Contain $true -Because "$c -$p is the destination, never the piped desired state's source"
+            }
+            (Get-Command $c).Parameters['ConfigPath'].Aliases | Should -Not -Contain 'Path'
+            (Get-Command $c).Parameters['Path'].ParameterType | Should -Be ([string])
+        }
+        foreach ($c in 'Compare-KratosIdp', 'Sync-KratosIdp') {
+            $io = (Get-Command $c).Parameters['InputObject'].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
+            $io.ValueFromPipeline | Should -Contain $true
+            (Get-Command $c).Parameters['Secret'].ParameterType | Should -Be ([hashtable])
         }
     }
 
@@ -195,7 +217,8 @@ Describe 'Cmdlet metadata' {
 
 Describe 'Help' {
     It '<_> has a synopsis, a description and examples' -ForEach @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
-        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp') {
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp',
+        'Export-KratosIdp', 'Compare-KratosIdp', 'Sync-KratosIdp') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeLike "*$_*[<CommonParameters>]*" -Because 'the MAML help was found, not the auto-generated syntax'
         $help.Synopsis | Should -Not -BeNullOrEmpty
@@ -205,7 +228,8 @@ Describe 'Help' {
     }
 
     It '<_> describes every parameter' -ForEach @('Add-KratosIdp', 'Get-KratosIdp', 'Set-KratosIdpProvider', 'Remove-KratosIdp',
-        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp') {
+        'Enable-KratosIdp', 'Disable-KratosIdp', 'Get-KratosRedirectUri', 'Get-KratosPublicUrl', 'Test-KratosIdp',
+        'Export-KratosIdp', 'Compare-KratosIdp', 'Sync-KratosIdp') {
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
         foreach ($p in (Get-Command $_).Parameters.Keys | Where-Object { $common -notcontains $_ }) {
             $ph = Get-Help $_ -Parameter $p
@@ -282,6 +306,18 @@ Describe 'Format views' {
         $text | Should -Match 'base64://\.\.\. \(jsonnet'
     }
 
+    It 'KratosIdpDifference is a table of Name, Action, Property, Desired, Actual that fits 80 columns, and a list' {
+        $desired = @{ Name = 'google-workspace-main'; Label = 'A label much longer than the column it is shown in, cut'; Scope = 'openid', 'email' }
+        $diffs = @($desired | Compare-KratosIdp -ConfigPath $cfg)
+        $diffs | Should -HaveCount 2
+        $lines = ($diffs | Out-String -Width 200) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^Name\s+Action\s+Property\s+Desired\s+Actual\s*$'
+        foreach ($l in $lines) { $l.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        ($lines -join "`n") | Should -Match 'scope\s+openid email\s+email profile'
+        $list = $diffs[0] | Format-List | Out-String -Width 200
+        foreach ($p in 'Name', 'Action', 'Property', 'Desired', 'Actual', 'ProviderId', 'ConfigPath') { $list | Should -Match "(?m)^$p\s+:" }
+    }
+
     It 'KratosRedirectUri shows as a list by default (never cutting the URI) and has a table view; KratosPublicUrl is a table' {
         (Get-KratosRedirectUri github -ConfigPath $cfg | Out-String -Width 200) | Should -Match '(?m)^RedirectUri\s+: https://'
         (Get-KratosRedirectUri github -ConfigPath $cfg | Format-Table | Out-String -Width 200) | Should -Match '(?m)^Name\s+Source\s+RedirectUri'
@@ -354,6 +390,11 @@ Describe 'Tab completion' {
             $c | Should -Not -Contain 'github-idp'
         }
         finally { Remove-FakeJujuModel $model }
+    }
+
+    It 'Export-KratosIdp -Name completes the IdPs of -ConfigPath, not of its -Path (the desired-state file)' {
+        Get-Completions "Export-KratosIdp '$TestDrive/desired.yml' -ConfigPath '$cfg' -Name gi" | Should -Contain 'github'
+        Get-Completions "Export-KratosIdp -Path '$cfg' -Name gi" | Should -Not -Contain 'github'
     }
 
     It '-Name completion gives nothing, quickly, for a file that does not exist' {

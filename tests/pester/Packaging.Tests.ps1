@@ -79,7 +79,7 @@ Describe 'Azure Automation zip' {
         $cfg = New-KratosConfig
         $r = Invoke-ChildPwsh (& $UseModuleScript $psd1 $cfg)
         $r.ExitCode | Should -Be 0 -Because $r.Output
-        $r.Output | Should -Match "imported=ExternalIdp $([regex]::Escape($Version)) 9"
+        $r.Output | Should -Match "imported=ExternalIdp $([regex]::Escape($Version)) 12"
         $r.Output | Should -Match 'names=github,google'
         $r.Output | Should -Match ('core=' + [regex]::Escape((Join-Path $unpacked 'ExternalIdp/dependencies/ExternalIdp.Core.dll')))
         $r.Output | Should -Match 'synopsis=Registers a new external identity provider'
@@ -142,7 +142,7 @@ Describe 'Manifest for publishing' {
     It 'passes Test-ModuleManifest with explicit exports, both editions, PowerShell 5.1, tags, project and licence URIs' {
         $m = Test-ModuleManifest (Join-Path $ModulePath 'ExternalIdp.psd1') -ErrorAction Stop
         $m.Name | Should -Be 'ExternalIdp'
-        $m.ExportedCmdlets.Count | Should -Be 9
+        $m.ExportedCmdlets.Count | Should -Be 12
         $Manifest.CmdletsToExport | Should -Not -Contain '*'
         foreach ($k in 'FunctionsToExport', 'AliasesToExport', 'VariablesToExport') { @($Manifest[$k]).Count | Should -Be 0 -Because "$k is an explicit empty list" }
         $m.CompatiblePSEditions | Should -Be @('Desktop', 'Core')

@@ -30,12 +30,16 @@ Get-KratosIdp -ConfigPath '$($cfg.Replace("'", "''"))' | Remove-KratosIdp
         $r.Output | Should -Match 'left=0'
     }
 
-    It 'runs the README''s runbook example in pwsh -NonInteractive, twice, with no prompt' {
+    It 'runs the README''s desired-state runbook example in pwsh -NonInteractive, twice, with no prompt; the second run changes nothing' {
         $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
         $m = [regex]::Match($readme, '(?s)<!-- runbook-example -->\s*```powershell\r?\n(.*?)```')
         $m.Success | Should -BeTrue -Because 'the README has a runbook example marked <!-- runbook-example -->'
-        $runbook = Join-Path $TestDrive 'Register-EntraIdp.ps1'
+        $d = [regex]::Match($readme, '(?s)<!-- runbook-desired-state -->\s*```yaml\r?\n(.*?)```')
+        $d.Success | Should -BeTrue -Because 'the README shows the desired-state file of the runbook, marked <!-- runbook-desired-state -->'
+        $runbook = Join-Path $TestDrive 'Sync-KratosIdps.ps1'
         Set-Content -LiteralPath $runbook -Value $m.Groups[1].Value
+        $desired = Join-Path $TestDrive 'kratos-idps.yml'
+        Set-Content -LiteralPath $desired -Value $d.Groups[1].Value
         $cfg = New-KratosConfig
         Split-Path $ModulePath -Leaf | Should -Be 'ExternalIdp' -Because 'Import-Module ExternalIdp finds the module by its folder name'
         $q = { param($t) "'" + $t.Replace("'", "''") + "'" }
@@ -44,22 +48,29 @@ Get-KratosIdp -ConfigPath '$($cfg.Replace("'", "''"))' | Remove-KratosIdp
 `$env:PSModulePath = $(& $q (Split-Path $ModulePath -Parent)) + [IO.Path]::PathSeparator + `$env:PSModulePath
 function Get-AutomationPSCredential([string] `$Name) { [pscredential]::new("`$Name-app-id", (ConvertTo-SecureString -String 'rb-readme-secret' -AsPlainText -Force)) }
 "ConfirmPreference=`$ConfirmPreference"
-& $(& $q $runbook) -ConfigPath $(& $q $cfg) -TenantId contoso.onmicrosoft.com | Out-String -Width 200
-"first=`$((Get-Content -Raw $(& $q $cfg)) -match 'tenant: contoso\.onmicrosoft\.com')"
-& $(& $q $runbook) -ConfigPath $(& $q $cfg) -TenantId organizations | Out-String -Width 200
+& $(& $q $runbook) -ConfigPath $(& $q $cfg) -DesiredStatePath $(& $q $desired) | Out-String -Width 200
+"first=`$((Get-Content -Raw $(& $q $cfg)) -match 'microsoft_tenant: contoso\.onmicrosoft\.com')"
+`$before = (Get-FileHash $(& $q $cfg)).Hash
+"second-run"
+& $(& $q $runbook) -ConfigPath $(& $q $cfg) -DesiredStatePath $(& $q $desired) | Out-String -Width 200
+"unchanged=`$(`$before -eq (Get-FileHash $(& $q $cfg)).Hash)"
 "@
         $r = Invoke-ChildPwsh $script
         $r.ExitCode | Should -Be 0 -Because $r.Output
         $r.Output | Should -Match 'ConfirmPreference=High'
         $r.Output | Should -Not -Match 'NonInteractive|prompt' -Because 'nothing asked for a confirmation'
         $r.Output | Should -Match 'first=True'
+        $r.Output | Should -Match 'unchanged=True'
+        $first, $second = $r.Output -split 'second-run'
+        $first | Should -Match 'entra\s+Add' -Because 'the first run shows what it adds'
+        $second | Should -Not -Match '\bentra\s+(Add|Change)\b' -Because 'the second run finds nothing to change'
         ([regex]::Matches($r.Output, 'entra\s+https://auth\.example\.com/self-service/methods/oidc/callback/entra')).Count | Should -Be 2
         $r.Output | Should -Not -Match 'rb-readme-secret'
         $idp = Get-KratosIdp entra -ConfigPath $cfg
         $idp.Provider | Should -Be 'microsoft'
-        $idp.ClientId | Should -Be 'entra-kratos-app-id'
-        $idp.TenantId | Should -Be 'organizations' -Because 'the second run changed the tenant of the existing IdP'
-        @(Get-KratosIdp -ConfigPath $cfg | Where-Object Name -eq 'entra') | Should -HaveCount 1
+        $idp.ClientId | Should -Be '0b7c5a8e-1111-4222-8333-944455556666'
+        $idp.Label | Should -Be 'Contoso account'
+        @(Get-KratosIdp -ConfigPath $cfg).Name | Should -Be @('github', 'entra') -Because 'the IdP the desired state does not name is left alone'
         (Get-Content -Raw $cfg) | Should -Match 'client_secret: rb-readme-secret'
     }
 
