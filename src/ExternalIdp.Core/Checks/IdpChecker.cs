@@ -134,7 +134,7 @@ namespace ExternalIdp.Core.Checks
                     Warn(CheckNames.Settings, $"The {Kind} entry is complete, but {string.Join("; ", _s.Notes)}.");
                     return;
                 }
-                var keys = _s.Settings.Keys.Where(k => k != Fields.Id && k != Fields.Provider).OrderBy(k => k, StringComparer.Ordinal);
+                var keys = _s.Settings.Keys.Where(k => k != FieldTable.Id.Key && k != FieldTable.Provider.Key).OrderBy(k => k, StringComparer.Ordinal);
                 Pass(CheckNames.Settings, $"Complete for provider '{Kind}' (provider id '{Idp.ProviderId}'; set: {string.Join(", ", keys)}).");
             }
 
@@ -170,7 +170,7 @@ namespace ExternalIdp.Core.Checks
 
             private void CheckTenant()
             {
-                var tenant = _s.Setting(Fields.MicrosoftTenant);
+                var tenant = _s.Setting(FieldTable.MicrosoftTenant);
                 if (string.IsNullOrEmpty(tenant))
                 {
                     Fail(CheckNames.MicrosoftTenant, "No tenant is set (microsoft_tenant), so Kratos can't build Microsoft's sign-in URL. Give -TenantId: the tenant's GUID, a verified domain, or common, organizations or consumers.");
@@ -209,18 +209,18 @@ namespace ExternalIdp.Core.Checks
             private void CheckAppleKey()
             {
                 var problems = new List<string>();
-                var team = AppleKey.IdProblem(_s.Setting(Fields.AppleTeamId), "team id", "-AppleTeamId");
+                var team = AppleKey.IdProblem(_s.Setting(FieldTable.AppleTeamId), "team id", "-AppleTeamId");
                 if (team != null) problems.Add(team);
-                var keyId = AppleKey.IdProblem(_s.Setting(Fields.ApplePrivateKeyId), "key id", "-ApplePrivateKeyId");
+                var keyId = AppleKey.IdProblem(_s.Setting(FieldTable.ApplePrivateKeyId), "key id", "-ApplePrivateKeyId");
                 if (keyId != null) problems.Add(keyId);
-                var key = AppleKey.KeyProblem(_s.Setting(Fields.ApplePrivateKey));
+                var key = AppleKey.KeyProblem(_s.Setting(FieldTable.ApplePrivateKey));
                 if (key != null) problems.Add(key + (_juju ? "" : " (-ApplePrivateKey)"));
                 if (problems.Count > 0)
                 {
                     Fail(CheckNames.AppleKey, "Kratos can't make Apple's client secret: " + string.Join(" ", problems.Select(Capitalize)));
                     return;
                 }
-                Pass(CheckNames.AppleKey, $"Team id {_s.Setting(Fields.AppleTeamId)}, key id {_s.Setting(Fields.ApplePrivateKeyId)} and a PKCS#8 EC P-256 private key: Kratos can sign its ES256 client secret (the key was read here only, not shown or sent).");
+                Pass(CheckNames.AppleKey, $"Team id {_s.Setting(FieldTable.AppleTeamId)}, key id {_s.Setting(FieldTable.ApplePrivateKeyId)} and a PKCS#8 EC P-256 private key: Kratos can sign its ES256 client secret (the key was read here only, not shown or sent).");
             }
 
             private static string Capitalize(string s) => string.IsNullOrEmpty(s) ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
@@ -229,7 +229,7 @@ namespace ExternalIdp.Core.Checks
             {
                 defaultMapper = false;
                 mapperNote = null;
-                var url = _s.Setting(Fields.MapperUrl);
+                var url = _s.Setting(FieldTable.MapperUrl);
                 if (string.IsNullOrEmpty(url))
                 {
                     mapperNote = _juju ? "the integrator has no jsonnet_mapper option, so the charm's own mapper is used" : "there is no mapper_url";
@@ -374,7 +374,7 @@ namespace ExternalIdp.Core.Checks
                 if (d.FixedIssuer != null) issuer = _c.Rewrite(d.FixedIssuer);
                 else if (d.Comparison == IssuerComparison.MicrosoftTenant)
                 {
-                    var tenant = _s.Setting(Fields.MicrosoftTenant);
+                    var tenant = _s.Setting(FieldTable.MicrosoftTenant);
                     if (string.IsNullOrEmpty(tenant) || IdpRules.IsPlaceholder(tenant) || !IdpRules.IsValidTenant(tenant))
                     {
                         why = "There is no valid tenant to read Microsoft's discovery document for (see MicrosoftTenant).";
@@ -384,7 +384,7 @@ namespace ExternalIdp.Core.Checks
                 }
                 else
                 {
-                    issuer = _s.Setting(Fields.IssuerUrl);
+                    issuer = _s.Setting(FieldTable.IssuerUrl);
                     if (string.IsNullOrEmpty(issuer)) issuer = _c.Rewrite(d.DefaultIssuer);
                     if (string.IsNullOrEmpty(issuer))
                     {
@@ -437,7 +437,7 @@ namespace ExternalIdp.Core.Checks
 
                     case IssuerComparison.MicrosoftTenant:
                     {
-                        var tenant = _s.Setting(Fields.MicrosoftTenant);
+                        var tenant = _s.Setting(FieldTable.MicrosoftTenant);
                         var origin = _c.Rewrite(OidcDiscovery.MicrosoftOrigin);
                         var m = MicrosoftIssuer.Match(found);
                         var named = m.Success && m.Groups["origin"].Value == origin ? m.Groups["tenant"].Value : null;
@@ -468,10 +468,10 @@ namespace ExternalIdp.Core.Checks
                         }
                         var pkce = Pkce();
                         var note = $"Kratos's {_kind.Name} provider builds its OAuth2 endpoints on issuer_url '{issuer}', so sign-in works, but the document's issuer is '{found}'";
-                        if (pkce == "auto" && _s.Setting(Fields.IssuerUrl) != null)
+                        if (pkce == "auto" && _s.Setting(FieldTable.IssuerUrl) != null)
                             Warn(CheckNames.Issuer, $"{note}: PKCE auto-discovery (pkce: auto, Kratos's default) compares them exactly, fails, and Kratos signs in without PKCE. Set issuer_url to '{found}' (Set-KratosIdpProvider -IssuerUrl '{found}').", url);
                         else
-                            Pass(CheckNames.Issuer, $"{note}, which matters only for PKCE auto-discovery, not used here (pkce: {pkce}{(_s.Setting(Fields.IssuerUrl) == null ? ", no issuer_url" : "")}).", url);
+                            Pass(CheckNames.Issuer, $"{note}, which matters only for PKCE auto-discovery, not used here (pkce: {pkce}{(_s.Setting(FieldTable.IssuerUrl) == null ? ", no issuer_url" : "")}).", url);
                         return false;
                 }
             }
@@ -492,11 +492,11 @@ namespace ExternalIdp.Core.Checks
                 Fail(CheckNames.ResponseType, $"The IdP offers only the response types {string.Join(", ", types)}, not 'code', which Kratos uses (authorization code flow): sign-in fails. Enable the authorization code flow for this client at the IdP.", url);
             }
 
-            private string Pkce() => _s.Setting(Fields.Pkce) ?? "auto";
+            private string Pkce() => _s.Setting(FieldTable.Pkce) ?? "auto";
 
             private void CheckScopes(OidcDiscovery d, JObject doc, string url)
             {
-                var configured = _s.ListSetting(Fields.Scope);
+                var configured = _s.ListSetting(FieldTable.Scope);
                 bool charmDefault = false;
                 if ((configured == null || configured.Length == 0) && _juju)
                 {
@@ -533,7 +533,7 @@ namespace ExternalIdp.Core.Checks
                 var mode = Pkce();
                 var methods = List(doc, "code_challenge_methods_supported");
                 bool s256 = methods != null && methods.Contains("S256");
-                var setting = _s.Setting(Fields.Pkce) == null ? $"pkce unset (Kratos's default: auto{(_juju ? "; the integrator charm has no pkce option" : "")})" : $"pkce: {mode}";
+                var setting = _s.Setting(FieldTable.Pkce) == null ? $"pkce unset (Kratos's default: auto{(_juju ? "; the integrator charm has no pkce option" : "")})" : $"pkce: {mode}";
                 switch (mode)
                 {
                     case "never":
@@ -546,7 +546,7 @@ namespace ExternalIdp.Core.Checks
                         return;
                 }
                 // auto: Kratos reads the document of its configured issuer URL and compares the issuer exactly.
-                var pkceIssuer = d.FixedIssuer != null ? issuer : _s.Setting(Fields.IssuerUrl);
+                var pkceIssuer = d.FixedIssuer != null ? issuer : _s.Setting(FieldTable.IssuerUrl);
                 if (string.IsNullOrEmpty(pkceIssuer))
                 {
                     Pass(CheckNames.Pkce, $"{setting}: Kratos looks for PKCE support at the entry's issuer_url, which this {_kind.Name} entry doesn't set, so it signs in without PKCE.{(s256 ? " The IdP lists S256: set -Pkce force to use PKCE." : "")}", url);
