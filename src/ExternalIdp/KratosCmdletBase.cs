@@ -200,24 +200,10 @@ namespace ExternalIdp.Commands
         /// <summary>Remembers a secret given to this invocation so that no text leaving the cmdlet can contain it.</summary>
         protected void RegisterSecret(SecretValue secret)
         {
-            if (secret == null || secret.IsEmpty) return;
-            var plain = secret.Reveal();
-            if (plain.Length >= 4) _secrets.Add(plain);
-            // A multi-line secret (a PEM key) is also scrubbed line by line.
-            foreach (var line in plain.Split('\n'))
-            {
-                var l = line.Trim('\r', ' ');
-                if (l.Length >= 8 && !l.StartsWith("-----", StringComparison.Ordinal)) _secrets.Add(l);
-            }
+            if (secret != null && !secret.IsEmpty) _secrets.Add(secret.Reveal());
         }
 
-        protected string Scrub(string text)
-        {
-            if (string.IsNullOrEmpty(text) || _secrets.Count == 0) return text;
-            foreach (var s in _secrets)
-                if (text.IndexOf(s, StringComparison.Ordinal) >= 0) text = text.Replace(s, "(secret)");
-            return text;
-        }
+        protected string Scrub(string text) => string.IsNullOrEmpty(text) || _secrets.Count == 0 ? text : SecretScrubber.Scrub(text, _secrets);
 
         /// <summary>
         /// Runs a core call. ExternalIdpException → ErrorRecord (WriteError, or terminating for

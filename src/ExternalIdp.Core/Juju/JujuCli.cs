@@ -218,7 +218,7 @@ namespace ExternalIdp.Core.Juju
                 p.WaitForExit();
                 var rOut = stdout.Wait(TimeSpan.FromSeconds(10)) ? stdout.Result : "";
                 var rErr = stderr.Wait(TimeSpan.FromSeconds(10)) ? stderr.Result : "";
-                var result = new JujuResult { ExitCode = p.ExitCode, Stdout = rOut, Stderr = Scrub(rErr, secrets), Display = display };
+                var result = new JujuResult { ExitCode = p.ExitCode, Stdout = rOut, Stderr = SecretScrubber.Scrub(rErr, secrets), Display = display };
                 if (result.Stderr.Trim().Length > 0) host.WriteDebug(display + ": " + result.Stderr.Trim());
                 return result;
             }
@@ -277,19 +277,6 @@ namespace ExternalIdp.Core.Juju
             => text.IndexOf("cannot connect to API", StringComparison.OrdinalIgnoreCase) >= 0
                || text.IndexOf("No controllers registered", StringComparison.OrdinalIgnoreCase) >= 0
                || text.IndexOf("no current controller", StringComparison.OrdinalIgnoreCase) >= 0;
-
-        private static string Scrub(string text, IEnumerable<string> secrets)
-        {
-            if (secrets == null || string.IsNullOrEmpty(text)) return text ?? "";
-            foreach (var s in secrets)
-            {
-                if (string.IsNullOrEmpty(s)) continue;
-                text = text.Replace(s, "(secret)");
-                foreach (var line in s.Replace("\r\n", "\n").Split('\n'))
-                    if (line.Trim().Length >= 8) text = text.Replace(line.Trim(), "(secret)");
-            }
-            return text;
-        }
 
         private static string DisplayArg(string a) => a.Length == 0 || a.Any(c => char.IsWhiteSpace(c) || c == '"' || c == '\'') ? "'" + a.Replace("'", "''") + "'" : a;
 
