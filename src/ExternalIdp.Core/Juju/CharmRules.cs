@@ -194,6 +194,50 @@ namespace ExternalIdp.Core.Juju
             return true;
         }
 
+        // ------------------------------------------------------------------ Set
+
+        /// <summary>What Set sends to juju config: the options to set, those to reset, and the settings a new kind dropped.</summary>
+        public sealed class SetPlan
+        {
+            public ProviderKind NewKind;
+            public List<KeyValuePair<string, object>> Set = new List<KeyValuePair<string, object>>();
+            public List<string> Reset = new List<string>();
+            public List<string> Dropped;
+        }
+
+        /// <summary>
+        /// The options to set (only those that really change) and to reset, after the shared rules judged the
+        /// result as Kratos keys: the kind's required and refused settings, and those a new kind drops.
+        /// </summary>
+        public SetPlan PlanSet(string name, IDictionary<string, string> current, IdpRequest request)
+        {
+            var currentProvider = ProviderOf(current);
+            if (!ProviderCatalog.TryGetExact(currentProvider, out var oldKind))
+                oldKind = request.Kind ?? throw JujuMessages.ProviderNotKratos(name, currentProvider);
+            var plan = new SetPlan { NewKind = request.Kind ?? oldKind };
+
+            var existing = EntryOf(current);
+            existing[FieldTable.Provider] = SettingValue.Of(oldKind.Name);
+            var delta = IdpRules.Changes(existing, oldKind, plan.NewKind, request, out plan.Dropped);
+            IdpProblems.RequireComplete(plan.NewKind, IdpRules.Apply(existing, delta), name);
+
+            foreach (var kv in delta)
+            {
+                var option = Fields.ByKey(kv.Key).CharmOption;
+                var have = Option(current, option);
+                if (option == FieldTable.Provider.CharmOption && have == null) have = "generic";
+                if (kv.Value == null)
+                {
+                    if (have != null) plan.Reset.Add(option);
+                    continue;
+                }
+                var value = OptionValue(Fields.ByKey(kv.Key), kv.Value, request.MapperSource);
+                if (SameValue(Text(value), have)) continue;
+                plan.Set.Add(new KeyValuePair<string, object>(option, value));
+            }
+            return plan;
+        }
+
         // ------------------------------------------------------------------ provider ids
 
         /// <summary>The provider id the charm gives Kratos: provider_id, or its own &lt;provider&gt;_&lt;sha1&gt;.</summary>

@@ -241,7 +241,7 @@ namespace ExternalIdp.Core.Juju
             var bundle = JujuClient.BeforeChange(juju.Bundle);
             RequireKratos(bundle);
             var app = RequireIntegrator(bundle, name);
-            var plan = PlanSet(name, app.Options, request);
+            var plan = _charm.PlanSet(name, app.Options, request);
             var after = new Dictionary<string, string>(app.Options, StringComparer.Ordinal);
             foreach (var k in plan.Reset) after.Remove(k);
             foreach (var kv in plan.Set) after[kv.Key] = CharmRules.Text(kv.Value);
@@ -266,47 +266,6 @@ namespace ExternalIdp.Core.Juju
             var idp = ToIdp(name, after, related);
             if (options.Wait) Wait(juju, idp, idp.Enabled, justIntegrated: false, JujuMessages.SetWaitFailed(name));
             return idp;
-        }
-
-        private sealed class SetPlan
-        {
-            public ProviderKind NewKind;
-            public List<KeyValuePair<string, object>> Set = new List<KeyValuePair<string, object>>();
-            public List<string> Reset = new List<string>();
-            public List<string> Dropped;
-        }
-
-        /// <summary>
-        /// The options to set (only those that really change) and to reset, after the shared rules judged the
-        /// result as Kratos keys: the kind's required and refused settings, and those a new kind drops.
-        /// </summary>
-        private SetPlan PlanSet(string name, IDictionary<string, string> current, IdpRequest request)
-        {
-            var currentProvider = CharmRules.ProviderOf(current);
-            if (!ProviderCatalog.TryGetExact(currentProvider, out var oldKind))
-                oldKind = request.Kind ?? throw JujuMessages.ProviderNotKratos(name, currentProvider);
-            var plan = new SetPlan { NewKind = request.Kind ?? oldKind };
-
-            var existing = _charm.EntryOf(current);
-            existing[FieldTable.Provider] = SettingValue.Of(oldKind.Name);
-            var delta = IdpRules.Changes(existing, oldKind, plan.NewKind, request, out plan.Dropped);
-            IdpProblems.RequireComplete(plan.NewKind, IdpRules.Apply(existing, delta), name);
-
-            foreach (var kv in delta)
-            {
-                var option = _charm.Fields.ByKey(kv.Key).CharmOption;
-                var have = CharmRules.Option(current, option);
-                if (option == FieldTable.Provider.CharmOption && have == null) have = "generic";
-                if (kv.Value == null)
-                {
-                    if (have != null) plan.Reset.Add(option);
-                    continue;
-                }
-                var value = CharmRules.OptionValue(_charm.Fields.ByKey(kv.Key), kv.Value, request.MapperSource);
-                if (CharmRules.SameValue(CharmRules.Text(value), have)) continue;
-                plan.Set.Add(new KeyValuePair<string, object>(option, value));
-            }
-            return plan;
         }
 
         // ------------------------------------------------------------------ Enable, Disable
