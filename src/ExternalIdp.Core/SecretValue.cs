@@ -19,15 +19,6 @@ namespace ExternalIdp.Core
             if (!_secure.IsReadOnly()) { _secure = _secure.Copy(); _secure.MakeReadOnly(); }
         }
 
-        public static SecretValue FromPlainText(string value)
-        {
-            if (value == null) return null;
-            var s = new SecureString();
-            foreach (var c in value) s.AppendChar(c);
-            s.MakeReadOnly();
-            return new SecretValue(s);
-        }
-
         public int Length => _secure.Length;
         public bool IsEmpty => _secure.Length == 0;
 

@@ -20,7 +20,6 @@ namespace ExternalIdp.Core.Checks
         };
 
         public static string Oldest => All[0];
-        public static string Newest => All[All.Count - 1];
 
         /// <summary>The first release that accepts this key (the oldest release for keys as old as v0.10.1 and for keys no row knows).</summary>
         public static string KeyFirstRelease(string key) => FieldTable.Default.ByKey(key)?.FirstRelease ?? Oldest;

@@ -56,7 +56,7 @@ namespace ExternalIdp.Core.Tests.Reliability
             switch (field)
             {
                 case "client_id": s.ClientId = value; break;
-                case "client_secret": s.ClientSecret = SecretValue.FromPlainText(value); break;
+                case "client_secret": s.ClientSecret = TestSecrets.Plain(value); break;
                 case "label": s.Label = value; break;
                 case "provider_id": s.ProviderId = value; break;
                 default: throw new ArgumentException(field);
@@ -152,7 +152,7 @@ namespace ExternalIdp.Core.Tests.Reliability
         {
             using var m = new FakeJujuModel(idps: 1);
             var t = m.Target();
-            t.Set("github-idp", new IdpSettings { ClientId = value, Label = value, ClientSecret = SecretValue.FromPlainText(value) }, new OperationOptions(), SilentHost.Instance);
+            t.Set("github-idp", new IdpSettings { ClientId = value, Label = value, ClientSecret = TestSecrets.Plain(value) }, new OperationOptions(), SilentHost.Instance);
             var kratos = m.KratosConfig();
             Assert.True(kratos["error"]!.Type == JTokenType.Null, (string)kratos["error"]);
             var p = (JObject)kratos["providers"]![0]!;
@@ -177,7 +177,7 @@ namespace ExternalIdp.Core.Tests.Reliability
         {
             using var m = new FakeJujuModel();
             // A Facebook app id is a number: the example of the issue.
-            var s = new IdpSettings { Provider = "facebook", ClientId = "fb-app", ClientSecret = SecretValue.FromPlainText("fb-secret-0001") };
+            var s = new IdpSettings { Provider = "facebook", ClientId = "fb-app", ClientSecret = TestSecrets.Plain("fb-secret-0001") };
             var e = Assert.Throws<ExternalIdpException>(() => m.Target().Add(null, With(s, field, value), new OperationOptions(), SilentHost.Instance));
             Assert.Equal(ErrorIds.JujuUnsafeValue, e.ErrorId);
             Assert.Contains(expected, e.Message);

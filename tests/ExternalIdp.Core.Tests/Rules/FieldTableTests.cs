@@ -30,7 +30,7 @@ namespace ExternalIdp.Core.Tests.Rules
         {
             var s = new IdpSettings(Table)
             {
-                Provider = "google", ProviderId = "g", ClientId = "client", ClientSecret = SecretValue.FromPlainText("google-secret-1"),
+                Provider = "google", ProviderId = "g", ClientId = "client", ClientSecret = TestSecrets.Plain("google-secret-1"),
             };
             s[MadeUp] = SettingValue.Of(value);
             return s;

@@ -11,7 +11,7 @@ namespace ExternalIdp.Core.Tests.Rules
     public class RulesTests
     {
         private const string Secret = "s3cr3t-Value-42";
-        private static SecretValue S(string v = Secret) => SecretValue.FromPlainText(v);
+        private static SecretValue S(string v = Secret) => TestSecrets.Plain(v);
         private static ProviderKind K(string n) => ProviderCatalog.Resolve(n);
 
         private static ExternalIdpException Incomplete(string kind, IdpSettings s)
