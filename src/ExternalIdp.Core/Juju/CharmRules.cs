@@ -70,7 +70,7 @@ namespace ExternalIdp.Core.Juju
         }
 
         /// <summary>The options the kratos charm writes as plain YAML values, with their values (secrets revealed: for the check only).</summary>
-        private IEnumerable<(Field, string)> Plain(IEnumerable<KeyValuePair<string, object>> options)
+        private IEnumerable<(Field, string)> Plain(IEnumerable<KeyValuePair<string, SettingValue>> options)
         {
             foreach (var kv in options)
             {
@@ -99,30 +99,30 @@ namespace ExternalIdp.Core.Juju
         /// has an option for, in table order: the scope space-separated, the mapper as jsonnet source, secrets
         /// as SecretValue. Values that clear a setting are left out, and empty secrets unless keepEmptySecrets.
         /// </summary>
-        public List<KeyValuePair<string, object>> OptionsOf(IdpRequest r, bool withProvider, bool keepEmptySecrets = false)
+        public List<KeyValuePair<string, SettingValue>> OptionsOf(IdpRequest r, bool withProvider, bool keepEmptySecrets = false)
         {
-            var o = new List<KeyValuePair<string, object>>();
-            if (withProvider) o.Add(new KeyValuePair<string, object>(FieldTable.Provider.CharmOption, r.Kind.Name));
+            var o = new List<KeyValuePair<string, SettingValue>>();
+            if (withProvider) o.Add(new KeyValuePair<string, SettingValue>(FieldTable.Provider.CharmOption, SettingValue.Of(r.Kind.Name)));
             foreach (var kv in r.Values)
             {
                 if (kv.Key.CharmOption == null || IdpRules.Clears(kv.Value)) continue;
                 if (kv.Value.Kind == SettingKind.Secret && kv.Value.IsEmpty && !keepEmptySecrets) continue;
-                o.Add(new KeyValuePair<string, object>(kv.Key.CharmOption, OptionValue(kv.Key, kv.Value, r.MapperSource)));
+                o.Add(new KeyValuePair<string, SettingValue>(kv.Key.CharmOption, OptionValue(kv.Key, kv.Value, r.MapperSource)));
             }
             return o;
         }
 
-        /// <summary>A setting's value as its option takes it: scope space-separated, the mapper's jsonnet source, a secret as it is.</summary>
-        public static object OptionValue(Field f, SettingValue v, string mapperSource)
+        /// <summary>A setting's value as its option takes it: text (scope space-separated, the mapper's jsonnet source), or a secret as it is.</summary>
+        public static SettingValue OptionValue(Field f, SettingValue v, string mapperSource)
         {
-            if (v.Kind == SettingKind.Secret) return v.Secret;
-            if (v.Kind == SettingKind.List) return string.Join(" ", v.List);
-            if (f == FieldTable.MapperUrl) return mapperSource ?? DefaultMapper.TryDecode(v.Text);
-            return v.Text;
+            if (v.Kind == SettingKind.Secret) return v;
+            if (v.Kind == SettingKind.List) return SettingValue.Of(string.Join(" ", v.List));
+            if (f == FieldTable.MapperUrl) return SettingValue.Of(mapperSource ?? DefaultMapper.TryDecode(v.Text));
+            return v;
         }
 
-        /// <summary>An option's text: a secret revealed (for comparing and checking only).</summary>
-        public static string Text(object optionValue) => optionValue is SecretValue sv ? sv.Reveal() : optionValue as string;
+        /// <summary>An option's text: a secret revealed (for sending, comparing and checking only).</summary>
+        public static string Text(SettingValue optionValue) => optionValue.Kind == SettingKind.Secret ? optionValue.Secret.Reveal() : optionValue.Text;
 
         /// <summary>An option's value; null when unset or empty (the charm treats both alike).</summary>
         public static string Option(IDictionary<string, string> options, string key)
@@ -180,7 +180,7 @@ namespace ExternalIdp.Core.Juju
             => string.Equals((a ?? "").Replace("\r\n", "\n").Trim(), (b ?? "").Replace("\r\n", "\n").Trim(), StringComparison.Ordinal);
 
         /// <summary>Whether an existing integrator has exactly these provider options (a half-done Add of ours).</summary>
-        public bool SameSettings(BundleApp app, List<KeyValuePair<string, object>> options)
+        public bool SameSettings(BundleApp app, List<KeyValuePair<string, SettingValue>> options)
         {
             if (app.Charm != Charm) return false;
             var wanted = options.ToDictionary(kv => kv.Key, kv => Text(kv.Value), StringComparer.Ordinal);
@@ -200,7 +200,7 @@ namespace ExternalIdp.Core.Juju
         public sealed class SetPlan
         {
             public ProviderKind NewKind;
-            public List<KeyValuePair<string, object>> Set = new List<KeyValuePair<string, object>>();
+            public List<KeyValuePair<string, SettingValue>> Set = new List<KeyValuePair<string, SettingValue>>();
             public List<string> Reset = new List<string>();
             public List<string> Dropped;
         }
@@ -233,7 +233,7 @@ namespace ExternalIdp.Core.Juju
                 }
                 var value = OptionValue(Fields.ByKey(kv.Key), kv.Value, request.MapperSource);
                 if (SameValue(Text(value), have)) continue;
-                plan.Set.Add(new KeyValuePair<string, object>(option, value));
+                plan.Set.Add(new KeyValuePair<string, SettingValue>(option, value));
             }
             return plan;
         }

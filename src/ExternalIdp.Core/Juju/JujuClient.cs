@@ -126,7 +126,7 @@ namespace ExternalIdp.Core.Juju
         }
 
         /// <summary>deploy --config: the options through a private file in a folder this juju can read (the snap's /tmp is private).</summary>
-        public void Deploy(string app, string channel, List<KeyValuePair<string, object>> options, string tempDirectory, string onTimeout, string onFailure)
+        public void Deploy(string app, string channel, List<KeyValuePair<string, SettingValue>> options, string tempDirectory, string onTimeout, string onFailure)
         {
             var args = new List<string> { CharmRules.Charm, app };
             if (!string.IsNullOrEmpty(channel)) { args.Add("--channel"); args.Add(channel); }
@@ -159,7 +159,7 @@ namespace ExternalIdp.Core.Juju
         }
 
         /// <summary>config: the options through standard input (juju config --file -: no file, nothing on the command line), and the reset ones.</summary>
-        public void Config(string app, List<KeyValuePair<string, object>> set, IReadOnlyList<string> reset, string onTimeout, string onFailure)
+        public void Config(string app, List<KeyValuePair<string, SettingValue>> set, IReadOnlyList<string> reset, string onTimeout, string onFailure)
         {
             var args = new List<string> { app };
             string input = null;
@@ -197,7 +197,7 @@ namespace ExternalIdp.Core.Juju
         }
 
         /// <summary>The secrets among option values, to keep them out of what juju prints.</summary>
-        public static List<string> SecretsOf(IEnumerable<KeyValuePair<string, object>> options)
-            => options.Where(kv => kv.Value is SecretValue).Select(kv => ((SecretValue)kv.Value).Reveal()).ToList();
+        public static List<string> SecretsOf(IEnumerable<KeyValuePair<string, SettingValue>> options)
+            => options.Where(kv => kv.Value.Kind == SettingKind.Secret).Select(kv => kv.Value.Secret.Reveal()).ToList();
     }
 }

@@ -200,7 +200,7 @@ namespace ExternalIdp.Core.Juju
                 throw JujuMessages.RelationFailed(app, _kratos, resume, e);
             }
 
-            var idp = ToIdp(app, charmOptions.ToDictionary(kv => kv.Key, kv => kv.Value is SecretValue ? "(set)" : (string)kv.Value, StringComparer.Ordinal), true);
+            var idp = ToIdp(app, charmOptions.ToDictionary(kv => kv.Key, kv => kv.Value.Kind == SettingKind.Secret ? "(set)" : kv.Value.Text, StringComparer.Ordinal), true);
             if (options.Wait) Wait(juju, idp, true, justIntegrated: true, JujuMessages.AddWaitFailed(app, _kratos));
             return idp;
         }
@@ -209,7 +209,7 @@ namespace ExternalIdp.Core.Juju
         /// The application: the given name, or one derived from the provider id; an earlier Add of ours that
         /// stopped after deploy (same settings, not related) is finished instead of refused (resume).
         /// </summary>
-        private (string app, bool resume) ChooseApplication(Bundle bundle, string name, ProviderKind kind, string providerId, List<KeyValuePair<string, object>> charmOptions)
+        private (string app, bool resume) ChooseApplication(Bundle bundle, string name, ProviderKind kind, string providerId, List<KeyValuePair<string, SettingValue>> charmOptions)
         {
             if (name != null)
             {

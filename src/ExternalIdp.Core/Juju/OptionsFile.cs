@@ -27,22 +27,21 @@ namespace ExternalIdp.Core.Juju
         /// The options as juju reads them from a file or from standard input (juju config --file -):
         /// <c>app:</c> and one <c>key: "value"</c> line per option. Holds the secrets in clear text.
         /// </summary>
-        public static string Text(string application, IEnumerable<KeyValuePair<string, object>> options)
+        public static string Text(string application, IEnumerable<KeyValuePair<string, SettingValue>> options)
         {
             var sb = new StringBuilder();
             sb.Append(application).Append(":\n");
             foreach (var kv in options)
             {
                 sb.Append("  ").Append(kv.Key).Append(": ");
-                if (kv.Value is bool b) sb.Append(b ? "true" : "false");
-                else sb.Append(Newtonsoft.Json.JsonConvert.ToString(kv.Value is SecretValue sv ? sv.Reveal() : Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture)));
+                sb.Append(Newtonsoft.Json.JsonConvert.ToString(CharmRules.Text(kv.Value)));
                 sb.Append('\n');
             }
             return sb.ToString();
         }
 
         /// <summary>Writes the options file in directory (created when missing; null: the user's temp folder).</summary>
-        public static OptionsFile Create(string directory, string application, IEnumerable<KeyValuePair<string, object>> options)
+        public static OptionsFile Create(string directory, string application, IEnumerable<KeyValuePair<string, SettingValue>> options)
         {
             var dir = directory ?? System.IO.Path.GetTempPath();
             int pid;
