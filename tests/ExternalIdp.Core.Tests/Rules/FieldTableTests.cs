@@ -75,6 +75,29 @@ namespace ExternalIdp.Core.Tests.Rules
         }
 
         [Fact]
+        public void Settings_without_a_property_show_in_OtherSettings_and_secrets_never_do()
+        {
+            var path = TestSupport.TempFile("kratos.yml", Config.Replace("providers: []", @"providers:
+          - id: kc
+            provider: generic
+            client_id: c
+            client_secret: very-secret-value
+            issuer_url: https://sso.example.com
+            mapper_url: base64://e30=
+            auth_url: https://sso.example.com/auth
+            requested_claims: {id_token: {email: {essential: true}}}
+            additional_id_token_audiences: [a, b]
+"));
+            var idp = Assert.Single(new ConfigFileTarget(path, null).GetIdps(SilentHost.Instance));
+            Assert.Equal(new[] { "auth_url", "requested_claims", "additional_id_token_audiences" }, idp.OtherSettings.Keys);
+            Assert.Equal("https://sso.example.com/auth", idp.OtherSettings["auth_url"]);
+            Assert.Equal(new[] { "a", "b" }, idp.OtherSettings["additional_id_token_audiences"]);
+            Assert.True(idp.HasClientSecret);
+            Assert.DoesNotContain("very-secret-value", Newtonsoft.Json.JsonConvert.SerializeObject(idp));
+            Assert.Empty(idp.Problems);
+        }
+
+        [Fact]
         public void A_row_without_a_charm_option_is_a_parameter_the_charm_refuses()
         {
             var charm = new CharmRules(Table);
