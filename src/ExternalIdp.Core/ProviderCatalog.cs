@@ -74,8 +74,6 @@ namespace ExternalIdp.Core
             FieldTable.ApplePrivateKeyId, FieldTable.ApplePrivateKey, FieldTable.SubjectSource,
         };
 
-        private const string NotInCharm = "the kratos-external-idp-integrator charm does not accept provider '{0}' (it accepts: {1}); use a Kratos config file (-ConfigPath) for this provider";
-
         private static readonly Field[] Secret = { FieldTable.ClientSecret };
         private static readonly Field[] NoFields = new Field[0];
         private static readonly string[] None = new string[0];
@@ -186,13 +184,8 @@ namespace ExternalIdp.Core
         public static ProviderKind Resolve(string name)
         {
             if (TryGet(name, out var kind)) return kind;
-            string hint = "";
-            if (name != null && Aliases.TryGetValue(name.Trim(), out var alias))
-                hint = alias == "generic"
-                    ? $" For '{name}' use -Provider generic with -IssuerUrl set to its OpenID Connect issuer."
-                    : $" Did you mean '{alias}'?";
-            throw new ExternalIdpException(ErrorIds.UnknownProvider, ErrorKind.InvalidArgument,
-                $"Unknown provider kind '{name}'.{hint} Valid kinds: {string.Join(", ", Names)}.", name);
+            Aliases.TryGetValue(name?.Trim() ?? "", out var alias);
+            throw new ExternalIdpException(ErrorIds.UnknownProvider, ErrorKind.InvalidArgument, RuleMessages.UnknownKind(name, alias, Names), name);
         }
 
         /// <summary>The charm's validator list (for messages).</summary>
@@ -206,9 +199,7 @@ namespace ExternalIdp.Core
         public static string CharmRefusal(ProviderKind kind)
         {
             if (kind.CharmSupported) return null;
-            if (kind.Name == "yandex")
-                return "the kratos-external-idp-integrator charm rejects 'yandex' (its validator accepts only the misspelling 'yander', which Kratos in turn rejects), so no yandex provider can be configured through the charm; use a Kratos config file (-ConfigPath)";
-            return string.Format(NotInCharm, kind.Name, CharmKindList);
+            return kind.Name == "yandex" ? RuleMessages.YandexNotInCharm : RuleMessages.NotInCharm(kind, CharmKindList);
         }
     }
 }

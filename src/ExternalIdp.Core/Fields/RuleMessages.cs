@@ -42,6 +42,20 @@ namespace ExternalIdp.Core
         public static readonly string AppleTakesNoSecret =
             $"Provider 'apple' takes no {FieldTable.ClientSecret.Flag}: Kratos makes the client secret from {FieldTable.AppleTeamId.Flag}, {FieldTable.ApplePrivateKeyId.Flag} and {FieldTable.ApplePrivateKey.Flag}. Remove {FieldTable.ClientSecret.Flag}.";
 
+        public static string UnknownKind(string name, string alias, IEnumerable<string> kinds)
+        {
+            var hint = alias == null ? ""
+                : alias == "generic" ? $" For '{name}' use -Provider generic with {FieldTable.IssuerUrl.Flag} set to its OpenID Connect issuer."
+                : $" Did you mean '{alias}'?";
+            return $"Unknown provider kind '{name}'.{hint} Valid kinds: {string.Join(", ", kinds)}.";
+        }
+
+        public static string NotInCharm(ProviderKind kind, string charmKinds)
+            => $"the kratos-external-idp-integrator charm does not accept provider '{kind.Name}' (it accepts: {charmKinds}); use a Kratos config file (-ConfigPath) for this provider";
+
+        public const string YandexNotInCharm =
+            "the kratos-external-idp-integrator charm rejects 'yandex' (its validator accepts only the misspelling 'yander', which Kratos in turn rejects), so no yandex provider can be configured through the charm; use a Kratos config file (-ConfigPath)";
+
         public static string KratosRequires(Field f)
             => $"Kratos requires '{f.Key}' in every provider entry: don't set {f.Flag} to an empty value.";
     }

@@ -80,8 +80,7 @@ namespace ExternalIdp.Core.Juju
             if (string.IsNullOrEmpty(home)) home = Environment.GetEnvironmentVariable("HOME");
             if (string.IsNullOrEmpty(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
             if (string.IsNullOrEmpty(home))
-                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidOperation,
-                    $"'{Executable}' is the juju snap, which reads files only from the home folder, but HOME is not set. Nothing was changed. Set HOME to the home folder of the user that runs juju.");
+                throw JujuMessages.SnapWithoutHome(Executable);
             return Path.Combine(home, "snap", "juju", "common");
         }
 
@@ -105,13 +104,7 @@ namespace ExternalIdp.Core.Juju
                     if (File.Exists(full)) return new JujuCli(full, model, env);
                 }
             }
-            throw new ExternalIdpException(ErrorIds.JujuNotFound, ErrorKind.NotInstalled,
-                "The juju CLI was not found on PATH. Install it (Linux: 'sudo snap install juju --classic'; Windows and macOS: the installer from the Juju documentation), " +
-                "or add the folder that holds " + (windows ? "juju.exe" : "juju") + " to PATH, then log in to the controller ('juju login' or 'juju register'). " +
-                "To manage a Kratos config file instead, pass -ConfigPath.")
-            {
-                RecommendedAction = "Install the juju CLI or add it to PATH.",
-            };
+            throw JujuMessages.JujuNotOnPath(windows ? "juju.exe" : "juju");
         }
 
         /// <summary>`juju version`, asked once per executable and cached (thread-safe).</summary>
@@ -171,8 +164,7 @@ namespace ExternalIdp.Core.Juju
                 try { p.Start(); }
                 catch (Exception e)
                 {
-                    throw new ExternalIdpException(ErrorIds.JujuNotFound, ErrorKind.NotInstalled,
-                        $"'{Executable}' could not be started ({e.Message}). Check that it is the juju CLI and that you may run it, or fix PATH.", null, e);
+                    throw JujuMessages.NotStarted(Executable, e);
                 }
                 var stdout = p.StandardOutput.ReadToEndAsync();
                 var stderr = p.StandardError.ReadToEndAsync();
@@ -211,8 +203,7 @@ namespace ExternalIdp.Core.Juju
                     if (watch.Elapsed > limit)
                     {
                         Kill(p);
-                        throw new ExternalIdpException(ErrorIds.JujuTimeout, ErrorKind.OperationTimeout,
-                            $"'{display}' did not finish within {(int)limit.TotalSeconds} s, so it was stopped. The Juju controller may be unreachable or busy: check 'juju status' yourself, then try again, or give a larger -TimeoutSec.");
+                        throw JujuMessages.CommandTimedOut(display, (int)limit.TotalSeconds);
                     }
                 }
                 p.WaitForExit();
@@ -260,13 +251,9 @@ namespace ExternalIdp.Core.Juju
         {
             var text = ErrorText(r);
             if (IsModelNotFound(text))
-                return new ExternalIdpException(ErrorIds.JujuModelNotFound, ErrorKind.ObjectNotFound,
-                    $"Juju model '{_model ?? "(current)"}' was not found ({text}). List the models with 'juju models' and pass -Model [controller:]model, or select one with 'juju switch'.", _model);
-            if (IsConnection(text))
-                return new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.ResourceUnavailable,
-                    $"'{r.Display}' failed: {text}. Check that the Juju controller is reachable and that you are logged in ('juju status' should work), then try again." + (fix != null ? " " + fix : ""));
-            return new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidOperation,
-                $"'{r.Display}' failed: {text}." + (fix != null ? " " + fix : ""));
+                return JujuMessages.ModelNotFound(_model, text);
+            if (IsConnection(text)) return JujuMessages.Unreachable(r.Display, text, fix);
+            return JujuMessages.CommandFailed(r.Display, text, fix);
         }
 
         public static bool IsModelNotFound(string text)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -16,6 +17,56 @@ namespace ExternalIdp.Core.Juju
 
         private static string Or(IReadOnlyList<string> items)
             => items.Count <= 1 ? string.Join("", items) : string.Join(", ", items.Take(items.Count - 1)) + " or " + items[items.Count - 1];
+
+        // ---------------------------------------------------------------- the juju CLI
+
+        public static ExternalIdpException JujuNotOnPath(string exe)
+            => new ExternalIdpException(ErrorIds.JujuNotFound, ErrorKind.NotInstalled,
+                "The juju CLI was not found on PATH. Install it (Linux: 'sudo snap install juju --classic'; Windows and macOS: the installer from the Juju documentation), " +
+                $"or add the folder that holds {exe} to PATH, then log in to the controller ('juju login' or 'juju register'). " +
+                "To manage a Kratos config file instead, pass -ConfigPath.")
+            {
+                RecommendedAction = "Install the juju CLI or add it to PATH.",
+            };
+
+        public static ExternalIdpException NotStarted(string exe, Exception e)
+            => new ExternalIdpException(ErrorIds.JujuNotFound, ErrorKind.NotInstalled,
+                $"'{exe}' could not be started ({e.Message}). Check that it is the juju CLI and that you may run it, or fix PATH.", null, e);
+
+        public static ExternalIdpException SnapWithoutHome(string exe)
+            => new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidOperation,
+                $"'{exe}' is the juju snap, which reads files only from the home folder, but HOME is not set. Nothing was changed. Set HOME to the home folder of the user that runs juju.");
+
+        public static ExternalIdpException CommandTimedOut(string display, int seconds)
+            => new ExternalIdpException(ErrorIds.JujuTimeout, ErrorKind.OperationTimeout,
+                $"'{display}' did not finish within {seconds} s, so it was stopped. The Juju controller may be unreachable or busy: check 'juju status' yourself, then try again, or give a larger -TimeoutSec.");
+
+        public static ExternalIdpException ModelNotFound(string model, string text)
+            => new ExternalIdpException(ErrorIds.JujuModelNotFound, ErrorKind.ObjectNotFound,
+                $"Juju model '{model ?? "(current)"}' was not found ({text}). List the models with 'juju models' and pass -Model [controller:]model, or select one with 'juju switch'.", model);
+
+        public static ExternalIdpException Unreachable(string display, string text, string fix)
+            => new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.ResourceUnavailable,
+                $"'{display}' failed: {text}. Check that the Juju controller is reachable and that you are logged in ('juju status' should work), then try again." + (fix != null ? " " + fix : ""));
+
+        public static ExternalIdpException CommandFailed(string display, string text, string fix)
+            => new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidOperation, $"'{display}' failed: {text}." + (fix != null ? " " + fix : ""));
+
+        public static ExternalIdpException NotJson(string what, Exception e)
+            => new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidData,
+                $"The output of '{what}' is not the JSON juju prints ({e.Message}). Check that 'juju' on PATH is the juju CLI and that it works: run '{what}' yourself.", null, e);
+
+        public static ExternalIdpException NotBundle(string what, YamlDotNet.Core.YamlException e)
+            => new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidData,
+                $"The output of '{what}' is not the YAML bundle juju prints (line {e.Start.Line}). Run '{what}' yourself to see what is wrong.", null, e);
+
+        public static ExternalIdpException OptionsFileNotWritten(string dir, Exception inner)
+            => new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.WriteError,
+                $"Could not write the private options file that passes the settings to juju ({inner.Message}). Nothing was changed. Check that the folder {dir} is writable (or can be created).", null, inner);
+
+        public static ExternalIdpException OptionsFileNotPrivate()
+            => new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.PermissionDenied,
+                "Could not make the options file private (chmod 600 failed), so no secret was written. Check its folder (the temp folder, TMPDIR, or ~/snap/juju/common for the juju snap) and try again.");
 
         // ---------------------------------------------------------------- what the charm can't hold
 

@@ -69,8 +69,7 @@ namespace ExternalIdp.Core.Juju
             {
                 f.Dispose();
                 var inner = e is TargetInvocationException tie && tie.InnerException != null ? tie.InnerException : e;
-                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.WriteError,
-                    $"Could not write the private options file that passes the settings to juju ({inner.Message}). Nothing was changed. Check that the folder {dir} is writable (or can be created).", null, inner);
+                throw JujuMessages.OptionsFileNotWritten(dir, inner);
             }
         }
 
@@ -122,8 +121,7 @@ namespace ExternalIdp.Core.Juju
                 return;
             }
             if (chmod(path, 0x180) != 0)
-                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.PermissionDenied,
-                    "Could not make the options file private (chmod 600 failed), so no secret was written. Check its folder (the temp folder, TMPDIR, or ~/snap/juju/common for the juju snap) and try again.");
+                throw JujuMessages.OptionsFileNotPrivate();
         }
 
         public void Dispose()
