@@ -49,16 +49,14 @@ namespace ExternalIdp.Core
             {
                 var f = kv.Key;
                 var v = kv.Value;
-                if (f.Check == null) continue;
-                if (f == FieldTable.Id && allowEmptyProviderId && v.Kind == SettingKind.Text && v.Text.Length == 0) continue;
-                switch (v.Kind)
+                var skip = f.Check == null || (f == FieldTable.Id && allowEmptyProviderId && v.Kind == SettingKind.Text && v.Text.Length == 0);
+                switch (skip ? (SettingKind?)null : v.Kind)
                 {
                     case SettingKind.Text: Add(problems, f.Check(f, v.Text)); break;
                     case SettingKind.Secret: Add(problems, f.Check(f, v.Secret.Reveal())); break;
                     case SettingKind.List: foreach (var item in v.List) Add(problems, f.Check(f, item)); break;
                 }
-                if (f.AltParameter != null && s.JsonnetMapper != null && v.Kind == SettingKind.Text)
-                    problems.Add(RuleMessages.MapperTwice(f));
+                if (f.AltParameter != null && s.JsonnetMapper != null) problems.Add(RuleMessages.MapperTwice(f));
             }
             var mapper = s.Table.Rows.FirstOrDefault(f => f.AltParameter != null);
             if (mapper != null && s.JsonnetMapper != null && s.JsonnetMapper.Trim().Length == 0)
