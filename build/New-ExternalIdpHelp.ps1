@@ -24,11 +24,10 @@ $nsDev = 'http://schemas.microsoft.com/maml/dev/2004/10'
 
 $problems = [System.Collections.Generic.List[string]]::new()
 
-# Order of named parameters in the syntax: settings as a user writes them, then the target, then Juju-only switches.
-$preferred = @('Name', 'Provider', 'ClientId', 'ClientSecret', 'Credential', 'TenantId', 'IssuerUrl', 'AppleTeamId',
-    'ApplePrivateKeyId', 'ApplePrivateKey', 'ProviderId', 'Label', 'Scope', 'JsonnetMapper', 'MapperUrl', 'SubjectSource',
-    'ClaimsSource', 'Pkce', 'PublicUrl', 'ConfigPath', 'ConfigRoot', 'Model', 'KratosApplication', 'Channel', 'Wait',
-    'TimeoutSec', 'RemoveApplication', 'ActionOnly', 'PassThru')
+# Order of named parameters in the syntax: the name, the provider settings in the field table's order, then the
+# target, then Juju-only switches.
+$preferred = @('Name') + [ExternalIdp.Commands.KratosSettingsCmdletBase]::SettingsParameters() + @('PublicUrl', 'ConfigPath',
+    'ConfigRoot', 'Model', 'KratosApplication', 'Channel', 'Wait', 'TimeoutSec', 'RemoveApplication', 'ActionOnly', 'PassThru')
 function Get-Rank([string] $Name) { $i = [array]::IndexOf($preferred, $Name); if ($i -lt 0) { 999 } else { $i } }
 
 function Get-ParameterText([string] $Command, [string] $Parameter) {

@@ -75,7 +75,7 @@ Add-KratosIdp -ConfigPath /etc/kratos/kratos.yml -Provider microsoft -TenantId c
             Synopsis    = 'Lists the external identity providers of Ory Kratos.'
             Description = @(
                 'Get-KratosIdp reads the providers of a Kratos config file (every entry of selfservice.methods.oidc.config.providers, including ones Kratos would reject: those have Status Invalid and their Problems listed), or the kratos-external-idp-integrator applications of a Juju model with their status.'
-                'The objects carry their target, so they can be piped to Set-KratosIdpProvider, Remove-KratosIdp, Get-KratosRedirectUri, Enable-KratosIdp and Disable-KratosIdp without naming the target again. They never hold a secret: HasClientSecret and HasApplePrivateKey say whether one is set.'
+                'The objects carry their target, so they can be piped to Set-KratosIdpProvider, Remove-KratosIdp, Get-KratosRedirectUri, Enable-KratosIdp and Disable-KratosIdp without naming the target again. They never hold a secret: HasClientSecret and HasApplePrivateKey say whether one is set. OtherSettings holds, by Kratos key, the settings of an entry that have no property of their own (auth_url, token_url, requested_claims, organization_id, additional_id_token_audiences, ...).'
             )
             Parameters  = @{
                 Name = 'Names of the IdPs to get; wildcards are allowed. Default: all. A name without wildcards that matches nothing is a KratosIdpNotFound error.'

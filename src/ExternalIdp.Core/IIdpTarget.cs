@@ -19,10 +19,10 @@ namespace ExternalIdp.Core
         /// <summary>Copies this target's identity (ConfigPath/Model, ...) onto an output object.</summary>
         void Stamp(KratosIdp idp);
 
-        /// <summary>Whether this target can hold this provider kind; reason says why not.</summary>
+        /// <summary>Whether this target can hold this provider kind; reason says why not (the rule Add and Set check with).</summary>
         bool SupportsProvider(ProviderKind kind, out string reason);
 
-        /// <summary>Names of the settings parameters this target has no place for (e.g. Pkce on Juju).</summary>
+        /// <summary>Names of the settings parameters this target has no place for (e.g. Pkce on Juju; the rule Add and Set check with).</summary>
         IReadOnlyCollection<string> UnsupportedParameters { get; }
 
         /// <summary>options: only TimeoutSec applies (Juju: each juju command).</summary>

@@ -1,73 +1,71 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ExternalIdp.Core
 {
     /// <summary>
-    /// Provider settings as given by the user (Add: the whole entry; Set: only what changes).
-    /// Null means "not given". For Set, an empty string (or empty Scope) means "remove the
-    /// optional setting".
+    /// Provider settings as given by the user (Add: the whole entry; Set: only what changes), one
+    /// SettingValue per row of the field table. Null means "not given". For Set, an empty string
+    /// (or empty Scope) means "remove the optional setting". The named properties read and write
+    /// the same store as the indexer; a row without a property is set through the indexer.
     /// </summary>
     public sealed class IdpSettings
     {
-        public string Provider { get; set; }
-        public string ClientId { get; set; }
-        public SecretValue ClientSecret { get; set; }
-        public string TenantId { get; set; }
-        public string IssuerUrl { get; set; }
-        public string AppleTeamId { get; set; }
-        public string ApplePrivateKeyId { get; set; }
-        public SecretValue ApplePrivateKey { get; set; }
-        public string ProviderId { get; set; }
-        public string Label { get; set; }
-        public string[] Scope { get; set; }
-        /// <summary>Jsonnet source (already read from a file by the caller if a path was given).</summary>
-        public string JsonnetMapper { get; set; }
-        public string MapperUrl { get; set; }
-        public string SubjectSource { get; set; }
-        public string ClaimsSource { get; set; }
-        public string Pkce { get; set; }
+        private readonly Dictionary<Field, SettingValue> _values = new Dictionary<Field, SettingValue>();
 
-        /// <summary>The PowerShell parameter names that were given, for messages ("-TenantId").</summary>
+        public IdpSettings() : this(FieldTable.Default) { }
+
+        /// <summary>Settings for the rows of another table (tests add a made-up row).</summary>
+        internal IdpSettings(FieldTable table) { Table = table; }
+
+        /// <summary>The rows these settings are for.</summary>
+        public FieldTable Table { get; }
+
+        /// <summary>The value given for a row, or null.</summary>
+        public SettingValue this[Field field]
+        {
+            get => _values.TryGetValue(field, out var v) ? v : null;
+            set { if (value == null) _values.Remove(field); else _values[field] = value; }
+        }
+
+        public string Provider { get => Text(FieldTable.Provider); set => this[FieldTable.Provider] = SettingValue.Of(value); }
+        public string ClientId { get => Text(FieldTable.ClientId); set => this[FieldTable.ClientId] = SettingValue.Of(value); }
+        public SecretValue ClientSecret { get => this[FieldTable.ClientSecret]?.Secret; set => this[FieldTable.ClientSecret] = SettingValue.Of(value); }
+        public string TenantId { get => Text(FieldTable.MicrosoftTenant); set => this[FieldTable.MicrosoftTenant] = SettingValue.Of(value); }
+        public string IssuerUrl { get => Text(FieldTable.IssuerUrl); set => this[FieldTable.IssuerUrl] = SettingValue.Of(value); }
+        public string AppleTeamId { get => Text(FieldTable.AppleTeamId); set => this[FieldTable.AppleTeamId] = SettingValue.Of(value); }
+        public string ApplePrivateKeyId { get => Text(FieldTable.ApplePrivateKeyId); set => this[FieldTable.ApplePrivateKeyId] = SettingValue.Of(value); }
+        public SecretValue ApplePrivateKey { get => this[FieldTable.ApplePrivateKey]?.Secret; set => this[FieldTable.ApplePrivateKey] = SettingValue.Of(value); }
+        public string ProviderId { get => Text(FieldTable.Id); set => this[FieldTable.Id] = SettingValue.Of(value); }
+        public string Label { get => Text(FieldTable.Label); set => this[FieldTable.Label] = SettingValue.Of(value); }
+        public string[] Scope { get => this[FieldTable.Scope]?.Items; set => this[FieldTable.Scope] = SettingValue.Of(value); }
+        public string MapperUrl { get => Text(FieldTable.MapperUrl); set => this[FieldTable.MapperUrl] = SettingValue.Of(value); }
+        public string SubjectSource { get => Text(FieldTable.SubjectSource); set => this[FieldTable.SubjectSource] = SettingValue.Of(value); }
+        public string ClaimsSource { get => Text(FieldTable.ClaimsSource); set => this[FieldTable.ClaimsSource] = SettingValue.Of(value); }
+        public string Pkce { get => Text(FieldTable.Pkce); set => this[FieldTable.Pkce] = SettingValue.Of(value); }
+
+        /// <summary>
+        /// The mapper's jsonnet source (-JsonnetMapper, already read from a file by the caller if a
+        /// path was given): the mapper_url row's other form, which the validator encodes as base64://.
+        /// </summary>
+        public string JsonnetMapper { get; set; }
+
+        private string Text(Field f) => this[f]?.Text;
+
+        /// <summary>The rows given, with their values, in table order.</summary>
+        public IEnumerable<KeyValuePair<Field, SettingValue>> Given
+            => Table.Rows.Where(_values.ContainsKey).Select(f => new KeyValuePair<Field, SettingValue>(f, _values[f]));
+
+        /// <summary>The PowerShell parameter names that were given, in table order, for messages ("TenantId").</summary>
         public IEnumerable<string> GivenParameters()
         {
-            if (Provider != null) yield return "Provider";
-            if (ClientId != null) yield return "ClientId";
-            if (ClientSecret != null) yield return "ClientSecret";
-            if (TenantId != null) yield return "TenantId";
-            if (IssuerUrl != null) yield return "IssuerUrl";
-            if (AppleTeamId != null) yield return "AppleTeamId";
-            if (ApplePrivateKeyId != null) yield return "ApplePrivateKeyId";
-            if (ApplePrivateKey != null) yield return "ApplePrivateKey";
-            if (ProviderId != null) yield return "ProviderId";
-            if (Label != null) yield return "Label";
-            if (Scope != null) yield return "Scope";
-            if (JsonnetMapper != null) yield return "JsonnetMapper";
-            if (MapperUrl != null) yield return "MapperUrl";
-            if (SubjectSource != null) yield return "SubjectSource";
-            if (ClaimsSource != null) yield return "ClaimsSource";
-            if (Pkce != null) yield return "Pkce";
+            foreach (var f in Table.Rows)
+            {
+                if (_values.ContainsKey(f)) yield return f.Parameter ?? f.Key;
+                if (f.AltParameter != null && JsonnetMapper != null) yield return f.AltParameter;
+            }
         }
 
-        public bool IsEmpty
-        {
-            get { using (var e = GivenParameters().GetEnumerator()) return !e.MoveNext(); }
-        }
-    }
-
-    /// <summary>Options of an operation that are not provider settings.</summary>
-    public sealed class OperationOptions
-    {
-        /// <summary>Juju: wait for the integrator to be ready, or disabled (Add, Set, Enable, Disable).</summary>
-        public bool Wait { get; set; }
-        /// <summary>Juju: seconds before a wait or a hung juju command (each one) is given up.</summary>
-        public int TimeoutSec { get; set; } = 300;
-        /// <summary>Juju: charm channel for deploy.</summary>
-        public string Channel { get; set; }
-        /// <summary>Juju: Remove also removes the integrator application.</summary>
-        public bool RemoveApplication { get; set; }
-        /// <summary>Redirect URI: the public base URL to use instead of the one the target knows.</summary>
-        public string PublicUrl { get; set; }
-        /// <summary>Redirect URI on Juju: only the get-redirect-uri action's answer, never a computed one.</summary>
-        public bool ActionOnly { get; set; }
+        public bool IsEmpty => _values.Count == 0 && JsonnetMapper == null;
     }
 }

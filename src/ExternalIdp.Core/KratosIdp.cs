@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace ExternalIdp
 {
@@ -28,6 +29,12 @@ namespace ExternalIdp
         public bool Enabled { get; set; }
         public bool HasClientSecret { get; set; }
         public bool HasApplePrivateKey { get; set; }
+
+        /// <summary>
+        /// The settings Kratos accepts that have no property above (auth_url, requested_claims, ...), by
+        /// Kratos key, as the target holds them; never a secret.
+        /// </summary>
+        public IDictionary<string, object> OtherSettings { get; set; } = new Dictionary<string, object>(StringComparer.Ordinal);
 
         /// <summary>The callback URI to register at the IdP, when known.</summary>
         public string RedirectUri { get; set; }

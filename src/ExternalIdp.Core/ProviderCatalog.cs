@@ -15,72 +15,11 @@ namespace ExternalIdp.Core
         ClientIdAndTenant,
     }
 
-    /// <summary>The Kratos keys of provider settings, with the PowerShell parameter that sets each.</summary>
-    public static class Fields
-    {
-        public const string Id = "id";
-        public const string Provider = "provider";
-        public const string ClientId = "client_id";
-        public const string ClientSecret = "client_secret";
-        public const string IssuerUrl = "issuer_url";
-        public const string MicrosoftTenant = "microsoft_tenant";
-        public const string AppleTeamId = "apple_team_id";
-        public const string ApplePrivateKeyId = "apple_private_key_id";
-        public const string ApplePrivateKey = "apple_private_key";
-        public const string Label = "label";
-        public const string Scope = "scope";
-        public const string MapperUrl = "mapper_url";
-        public const string SubjectSource = "subject_source";
-        public const string ClaimsSource = "claims_source";
-        public const string Pkce = "pkce";
-        public const string OrganizationId = "organization_id";
-
-        /// <summary>Kratos key → PowerShell parameter name (without the dash).</summary>
-        public static readonly IReadOnlyDictionary<string, string> ParameterOf = new Dictionary<string, string>
-        {
-            [Id] = "ProviderId",
-            [Provider] = "Provider",
-            [ClientId] = "ClientId",
-            [ClientSecret] = "ClientSecret",
-            [IssuerUrl] = "IssuerUrl",
-            [MicrosoftTenant] = "TenantId",
-            [AppleTeamId] = "AppleTeamId",
-            [ApplePrivateKeyId] = "ApplePrivateKeyId",
-            [ApplePrivateKey] = "ApplePrivateKey",
-            [Label] = "Label",
-            [Scope] = "Scope",
-            [MapperUrl] = "MapperUrl",
-            [SubjectSource] = "SubjectSource",
-            [ClaimsSource] = "ClaimsSource",
-            [Pkce] = "Pkce",
-        };
-
-        /// <summary>Keys whose values are secrets: never shown, never on a command line.</summary>
-        public static readonly IReadOnlyCollection<string> Secrets = new[] { ClientSecret, ApplePrivateKey };
-
-        /// <summary>Keys Kratos requires in every provider entry.</summary>
-        public static readonly IReadOnlyList<string> Required = new[] { Id, Provider, ClientId, MapperUrl };
-
-        /// <summary>Every key Kratos accepts in a provider entry (schema, additionalProperties: false).</summary>
-        public static readonly IReadOnlyCollection<string> KratosKeys = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "id", "provider", "label", "client_id", "client_secret", "issuer_url", "auth_url", "token_url",
-            "mapper_url", "scope", "microsoft_tenant", "subject_source", "apple_team_id", "apple_private_key_id",
-            "apple_private_key", "requested_claims", "organization_id", "additional_id_token_audiences",
-            "claims_source", "pkce", "fedcm_config_url", "net_id_token_origin_header", "account_linking_mode",
-        };
-
-        public static readonly IReadOnlyCollection<string> SubjectSources = new[] { "userinfo", "me", "oid" };
-        public static readonly IReadOnlyCollection<string> ClaimsSources = new[] { "id_token", "userinfo" };
-        public static readonly IReadOnlyCollection<string> PkceModes = new[] { "auto", "never", "force" };
-        public static readonly IReadOnlyCollection<string> WellKnownTenants = new[] { "common", "organizations", "consumers" };
-    }
-
     /// <summary>Everything ExternalIdp knows about one Kratos provider kind.</summary>
     public sealed class ProviderKind
     {
-        internal ProviderKind(string name, string displayName, string[] defaultScope, string[] required,
-            string[] optional, ProviderIdSeed seed, bool charmSupported, string charmReason)
+        internal ProviderKind(string name, string displayName, string[] defaultScope, Field[] required,
+            Field[] optional, ProviderIdSeed seed, bool charmSupported, string firstRelease = null)
         {
             Name = name;
             DisplayName = displayName;
@@ -89,7 +28,7 @@ namespace ExternalIdp.Core
             OptionalFields = optional;
             IdSeed = seed;
             CharmSupported = charmSupported;
-            CharmUnsupportedReason = charmReason;
+            FirstRelease = firstRelease;
         }
 
         /// <summary>The value of Kratos's `provider` key.</summary>
@@ -98,14 +37,16 @@ namespace ExternalIdp.Core
         public string DisplayName { get; }
         /// <summary>Scope written to a config file when -Scope is not given (empty: no scope key).</summary>
         public IReadOnlyList<string> DefaultScope { get; }
-        /// <summary>Kind-specific keys that must be present besides id, provider, client_id, mapper_url.</summary>
-        public IReadOnlyList<string> RequiredFields { get; }
-        /// <summary>Kind-specific keys that may be present (not required).</summary>
-        public IReadOnlyList<string> OptionalFields { get; }
+        /// <summary>Kind-specific settings that must be present besides id, provider, client_id, mapper_url.</summary>
+        public IReadOnlyList<Field> RequiredFields { get; }
+        /// <summary>Kind-specific settings that may be present (not required).</summary>
+        public IReadOnlyList<Field> OptionalFields { get; }
         public ProviderIdSeed IdSeed { get; }
         /// <summary>Whether kratos-external-idp-integrator can configure it end to end.</summary>
         public bool CharmSupported { get; }
-        public string CharmUnsupportedReason { get; }
+
+        /// <summary>The first Kratos release that accepts this kind; null: as old as every release ExternalIdp knows.</summary>
+        public string FirstRelease { get; }
 
         /// <summary>Where Kratos reads this kind's OpenID Connect discovery document, or null when it reads none (OAuth2 APIs such as GitHub's).</summary>
         public OidcDiscovery Discovery { get; internal set; }
@@ -113,8 +54,8 @@ namespace ExternalIdp.Core
         public bool IsApple => Name == "apple";
         public bool IsMicrosoft => Name == "microsoft";
 
-        /// <summary>Whether the kind takes this kind-specific key at all (required or optional).</summary>
-        public bool Takes(string field) => RequiredFields.Contains(field) || OptionalFields.Contains(field);
+        /// <summary>Whether the kind takes this kind-specific setting at all (required or optional).</summary>
+        public bool Takes(Field field) => RequiredFields.Contains(field) || OptionalFields.Contains(field);
 
         public override string ToString() => Name;
     }
@@ -126,20 +67,19 @@ namespace ExternalIdp.Core
     /// </summary>
     public static class ProviderCatalog
     {
-        /// <summary>Kind-specific keys that some kinds take and others refuse.</summary>
-        public static readonly IReadOnlyList<string> KindSpecificFields = new[]
+        /// <summary>Kind-specific settings that some kinds take and others refuse.</summary>
+        public static readonly IReadOnlyList<Field> KindSpecificFields = new[]
         {
-            Fields.ClientSecret, Fields.IssuerUrl, Fields.MicrosoftTenant, Fields.AppleTeamId,
-            Fields.ApplePrivateKeyId, Fields.ApplePrivateKey, Fields.SubjectSource,
+            FieldTable.ClientSecret, FieldTable.IssuerUrl, FieldTable.MicrosoftTenant, FieldTable.AppleTeamId,
+            FieldTable.ApplePrivateKeyId, FieldTable.ApplePrivateKey, FieldTable.SubjectSource,
         };
 
-        private const string NotInCharm = "the kratos-external-idp-integrator charm does not accept provider '{0}' (it accepts: {1}); use a Kratos config file (-ConfigPath) for this provider";
-
-        private static readonly string[] Secret = { Fields.ClientSecret };
+        private static readonly Field[] Secret = { FieldTable.ClientSecret };
+        private static readonly Field[] NoFields = new Field[0];
         private static readonly string[] None = new string[0];
 
-        private static ProviderKind Plain(string name, string display, string[] scope, bool charm = false)
-            => new ProviderKind(name, display, scope, Secret, None, ProviderIdSeed.ClientId, charm, null);
+        private static ProviderKind Plain(string name, string display, string[] scope, bool charm = false, string since = null)
+            => new ProviderKind(name, display, scope, Secret, NoFields, ProviderIdSeed.ClientId, charm, since);
 
         public static readonly IReadOnlyList<ProviderKind> All = BuildAll();
 
@@ -148,38 +88,38 @@ namespace ExternalIdp.Core
             var list = new List<ProviderKind>
             {
                 new ProviderKind("generic", "OpenID Connect", new[] { "email", "profile" },
-                    new[] { Fields.ClientSecret, Fields.IssuerUrl }, None, ProviderIdSeed.ClientIdAndIssuer, true, null),
+                    new[] { FieldTable.ClientSecret, FieldTable.IssuerUrl }, NoFields, ProviderIdSeed.ClientIdAndIssuer, true),
                 new ProviderKind("auth0", "Auth0", new[] { "openid", "email", "profile" },
-                    new[] { Fields.ClientSecret, Fields.IssuerUrl }, None, ProviderIdSeed.ClientIdAndIssuer, true, null),
+                    new[] { FieldTable.ClientSecret, FieldTable.IssuerUrl }, NoFields, ProviderIdSeed.ClientIdAndIssuer, true),
                 Plain("google", "Google", new[] { "email", "profile" }, true),
                 new ProviderKind("microsoft", "Microsoft", new[] { "openid", "email", "profile" },
-                    new[] { Fields.ClientSecret, Fields.MicrosoftTenant }, new[] { Fields.SubjectSource },
-                    ProviderIdSeed.ClientIdAndTenant, true, null),
+                    new[] { FieldTable.ClientSecret, FieldTable.MicrosoftTenant }, new[] { FieldTable.SubjectSource },
+                    ProviderIdSeed.ClientIdAndTenant, true),
                 Plain("github", "GitHub", new[] { "user:email" }, true),
                 Plain("github-app", "GitHub", None),
                 new ProviderKind("gitlab", "GitLab", new[] { "read_user", "openid", "profile", "email" },
-                    Secret, new[] { Fields.IssuerUrl }, ProviderIdSeed.ClientId, true, null),
+                    Secret, new[] { FieldTable.IssuerUrl }, ProviderIdSeed.ClientId, true),
                 new ProviderKind("apple", "Apple", new[] { "email", "name" },
-                    new[] { Fields.AppleTeamId, Fields.ApplePrivateKeyId, Fields.ApplePrivateKey }, None,
-                    ProviderIdSeed.ClientId, true, null),
+                    new[] { FieldTable.AppleTeamId, FieldTable.ApplePrivateKeyId, FieldTable.ApplePrivateKey }, NoFields,
+                    ProviderIdSeed.ClientId, true),
                 Plain("facebook", "Facebook", new[] { "email", "public_profile" }, true),
                 Plain("discord", "Discord", new[] { "identify", "email" }, true),
                 Plain("slack", "Slack", new[] { "openid", "email", "profile" }, true),
                 Plain("spotify", "Spotify", new[] { "user-read-email", "user-read-private" }, true),
                 Plain("netid", "netID", new[] { "openid", "email", "profile" }, true),
                 Plain("vk", "VK", new[] { "email" }, true),
-                Plain("dingtalk", "DingTalk", new[] { "openid" }, true),
-                Plain("salesforce", "Salesforce", new[] { "openid", "email", "profile" }),
+                Plain("dingtalk", "DingTalk", new[] { "openid" }, true, since: "v0.11.1"),
+                Plain("salesforce", "Salesforce", new[] { "openid", "email", "profile" }, since: "v1.3.0"),
                 Plain("yandex", "Yandex", new[] { "login:email", "login:info" }),
-                Plain("patreon", "Patreon", new[] { "identity", "identity[email]" }),
-                Plain("line", "LINE", new[] { "openid", "profile", "email" }),
-                Plain("linkedin", "LinkedIn", new[] { "openid", "profile", "email" }),
-                Plain("linkedin_v2", "LinkedIn", new[] { "openid", "profile", "email" }),
-                Plain("lark", "Lark", None),
-                Plain("x", "X", None),
-                Plain("fedcm-test", "FedCM test", None),
-                Plain("amazon", "Amazon", new[] { "profile" }),
-                Plain("uaepass", "UAE PASS", new[] { "urn:uae:digitalid:profile:general" }),
+                Plain("patreon", "Patreon", new[] { "identity", "identity[email]" }, since: "v0.13.0"),
+                Plain("line", "LINE", new[] { "openid", "profile", "email" }, since: "v25.4.0"),
+                Plain("linkedin", "LinkedIn", new[] { "openid", "profile", "email" }, since: "v0.13.0"),
+                Plain("linkedin_v2", "LinkedIn", new[] { "openid", "profile", "email" }, since: "v1.2.0"),
+                Plain("lark", "Lark", None, since: "v1.0.0"),
+                Plain("x", "X", None, since: "v1.2.0"),
+                Plain("fedcm-test", "FedCM test", None, since: "v25.4.0"),
+                Plain("amazon", "Amazon", new[] { "profile" }, since: "v25.4.0"),
+                Plain("uaepass", "UAE PASS", new[] { "urn:uae:digitalid:profile:general" }, since: "v26.2.0"),
             };
             foreach (var k in list) k.Discovery = DiscoveryOf(k.Name);
             return list;
@@ -244,13 +184,8 @@ namespace ExternalIdp.Core
         public static ProviderKind Resolve(string name)
         {
             if (TryGet(name, out var kind)) return kind;
-            string hint = "";
-            if (name != null && Aliases.TryGetValue(name.Trim(), out var alias))
-                hint = alias == "generic"
-                    ? $" For '{name}' use -Provider generic with -IssuerUrl set to its OpenID Connect issuer."
-                    : $" Did you mean '{alias}'?";
-            throw new ExternalIdpException(ErrorIds.UnknownProvider, ErrorKind.InvalidArgument,
-                $"Unknown provider kind '{name}'.{hint} Valid kinds: {string.Join(", ", Names)}.", name);
+            Aliases.TryGetValue(name?.Trim() ?? "", out var alias);
+            throw new ExternalIdpException(ErrorIds.UnknownProvider, ErrorKind.InvalidArgument, RuleMessages.UnknownKind(name, alias, Names), name);
         }
 
         /// <summary>The charm's validator list (for messages).</summary>
@@ -264,9 +199,7 @@ namespace ExternalIdp.Core
         public static string CharmRefusal(ProviderKind kind)
         {
             if (kind.CharmSupported) return null;
-            if (kind.Name == "yandex")
-                return "the kratos-external-idp-integrator charm rejects 'yandex' (its validator accepts only the misspelling 'yander', which Kratos in turn rejects), so no yandex provider can be configured through the charm; use a Kratos config file (-ConfigPath)";
-            return string.Format(NotInCharm, kind.Name, CharmKindList);
+            return kind.Name == "yandex" ? RuleMessages.YandexNotInCharm : RuleMessages.NotInCharm(kind, CharmKindList);
         }
     }
 }

@@ -19,7 +19,11 @@ namespace ExternalIdp.Core
             if (!_secure.IsReadOnly()) { _secure = _secure.Copy(); _secure.MakeReadOnly(); }
         }
 
-        public static SecretValue FromPlainText(string value)
+        /// <summary>
+        /// A secret read as text from where it is stored (a config file, an integrator's options), on
+        /// its way to another target: Sync-KratosIdp carries it inside the core, never through the pipeline.
+        /// </summary>
+        internal static SecretValue FromPlainText(string value)
         {
             if (value == null) return null;
             var s = new SecureString();

@@ -24,8 +24,6 @@ namespace ExternalIdp.Commands
         [Parameter]
         public string Channel { get; set; }
 
-        protected override string ProviderValue => Provider;
-
         protected override void ProcessRecord()
         {
             IdpSettings settings = null;
@@ -89,8 +87,6 @@ namespace ExternalIdp.Commands
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
-
-        protected override string ProviderValue => Provider;
 
         protected override void ProcessRecord()
         {

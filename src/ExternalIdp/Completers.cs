@@ -68,20 +68,13 @@ namespace ExternalIdp.Commands
             => CompletionHelpers.Complete(Tenants, wordToComplete).ToList();
     }
 
-    /// <summary>-SubjectSource, -ClaimsSource, -Pkce: the values Kratos accepts.</summary>
+    /// <summary>-SubjectSource, -ClaimsSource, -Pkce: the values Kratos accepts (the field table's enum values).</summary>
     public sealed class EnumValueCompleter : IArgumentCompleter
     {
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            IEnumerable<string> values;
-            switch ((parameterName ?? "").ToLowerInvariant())
-            {
-                case "subjectsource": values = Fields.SubjectSources; break;
-                case "claimssource": values = Fields.ClaimsSources; break;
-                case "pkce": values = Fields.PkceModes; break;
-                default: values = Enumerable.Empty<string>(); break;
-            }
+            var values = FieldTable.Default.ByParameter(parameterName)?.Values ?? new string[0];
             return CompletionHelpers.Complete(values.Select(v => (v, v)), wordToComplete).ToList();
         }
     }

@@ -235,7 +235,7 @@ namespace ExternalIdp.Commands
                 }
             }
             bool vault = !string.IsNullOrEmpty(Vault);
-            if (vault && desired.Any(d => d.SecretNames.Keys.Any(k => d.Settings.ClientSecret == null && k == "client_secret" || d.Settings.ApplePrivateKey == null && k == "apple_private_key"))
+            if (vault && desired.Any(d => d.SecretNames.Keys.Any(k => DesiredSettings.ByFileKey(k) is DesiredSetting s && s.ValueIn(d.Settings) == null))
                 && InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function | CommandTypes.Alias) == null)
             {
                 ThrowTerminatingError(ToErrorRecord(new ExternalIdpException(ErrorIds.SecretManagementNotFound, ErrorKind.NotInstalled,

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -61,9 +60,7 @@ namespace ExternalIdp.Commands
         };
 
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
-        private readonly ConcurrentQueue<Action> _deferred = new ConcurrentQueue<Action>();
         private readonly List<string> _secrets = new List<string>();
-        private int _pipelineThread = -1;
         private int _progressId = -1;
         private object _coreHost;
 
@@ -91,11 +88,6 @@ namespace ExternalIdp.Commands
         [Parameter]
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; } = 300;
-
-        protected override void BeginProcessing()
-        {
-            _pipelineThread = Thread.CurrentThread.ManagedThreadId;
-        }
 
         protected override void StopProcessing()
         {
@@ -208,24 +200,10 @@ namespace ExternalIdp.Commands
         /// <summary>Remembers a secret given to this invocation so that no text leaving the cmdlet can contain it.</summary>
         protected void RegisterSecret(SecretValue secret)
         {
-            if (secret == null || secret.IsEmpty) return;
-            var plain = secret.Reveal();
-            if (plain.Length >= 4) _secrets.Add(plain);
-            // A multi-line secret (a PEM key) is also scrubbed line by line.
-            foreach (var line in plain.Split('\n'))
-            {
-                var l = line.Trim('\r', ' ');
-                if (l.Length >= 8 && !l.StartsWith("-----", StringComparison.Ordinal)) _secrets.Add(l);
-            }
+            if (secret != null && !secret.IsEmpty) _secrets.Add(secret.Reveal());
         }
 
-        protected string Scrub(string text)
-        {
-            if (string.IsNullOrEmpty(text) || _secrets.Count == 0) return text;
-            foreach (var s in _secrets)
-                if (text.IndexOf(s, StringComparison.Ordinal) >= 0) text = text.Replace(s, "(secret)");
-            return text;
-        }
+        protected string Scrub(string text) => string.IsNullOrEmpty(text) || _secrets.Count == 0 ? text : SecretScrubber.Scrub(text, _secrets);
 
         /// <summary>
         /// Runs a core call. ExternalIdpException → ErrorRecord (WriteError, or terminating for
@@ -254,10 +232,6 @@ namespace ExternalIdp.Commands
             catch (Exception ex)
             {
                 record = UnexpectedErrorRecord(ex, targetObject);
-            }
-            finally
-            {
-                Flush();
             }
             if (record == null) return true;
             if (fatal) ThrowTerminatingError(record);
@@ -301,58 +275,28 @@ namespace ExternalIdp.Commands
 
         // ---- ICoreHost -------------------------------------------------------------------
 
-        private bool OnPipelineThread => Thread.CurrentThread.ManagedThreadId == _pipelineThread;
+        // The core calls these on the pipeline thread only (the checks of Test-KratosIdp, which run on
+        // other threads, report through their results), so they write straight to the streams.
+        private void CoreWriteVerbose(string message) => WriteVerbose(Scrub(message));
 
-        /// <summary>Writes what other threads queued (PowerShell streams may only be written from the pipeline thread).</summary>
-        protected void Flush()
-        {
-            if (!OnPipelineThread) return;
-            while (_deferred.TryDequeue(out var a)) a();
-        }
+        private void CoreWriteDebug(string message) => WriteDebug(Scrub(message));
 
-        private void Emit(Action a)
-        {
-            if (OnPipelineThread) { Flush(); a(); }
-            else _deferred.Enqueue(a);
-        }
-
-        private void CoreWriteVerbose(string message)
-        {
-            var m = Scrub(message);
-            Emit(() => WriteVerbose(m));
-        }
-
-        private void CoreWriteDebug(string message)
-        {
-            var m = Scrub(message);
-            Emit(() => WriteDebug(m));
-        }
-
-        private void CoreWriteWarning(string message)
-        {
-            var m = Scrub(message);
-            Emit(() => WriteWarning(m));
-        }
+        private void CoreWriteWarning(string message) => WriteWarning(Scrub(message));
 
         private void CoreWriteProgress(string activity, string status, int percent, bool completed)
         {
             var a = Scrub(string.IsNullOrEmpty(activity) ? MyInvocation.MyCommand.Name : activity);
             var s = Scrub(string.IsNullOrEmpty(status) ? "Working" : status);
-            Emit(() =>
+            if (_progressId < 0) _progressId = Math.Abs(GetHashCode() % 100000) + 1;
+            WriteProgress(new ProgressRecord(_progressId, a, s)
             {
-                if (_progressId < 0) _progressId = Math.Abs(GetHashCode() % 100000) + 1;
-                var record = new ProgressRecord(_progressId, a, s)
-                {
-                    PercentComplete = percent < 0 ? -1 : Math.Min(percent, 100),
-                    RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-                };
-                WriteProgress(record);
+                PercentComplete = percent < 0 ? -1 : Math.Min(percent, 100),
+                RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             });
         }
 
         private bool CoreShouldProcess(string target, string action)
         {
-            Flush();
             try
             {
                 return ShouldProcess(Scrub(target), Scrub(action));

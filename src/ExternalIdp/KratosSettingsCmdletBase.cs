@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using ExternalIdp.Core;
@@ -11,9 +13,6 @@ namespace ExternalIdp.Commands
     {
         protected const string ExplicitSet = "Explicit";
         protected const string CredentialSet = "Credential";
-
-        /// <summary>The -Provider value (declared by each cmdlet: mandatory on Add, optional on Set).</summary>
-        protected abstract string ProviderValue { get; }
 
         [Parameter(ParameterSetName = ExplicitSet)]
         public string ClientId { get; set; }
@@ -77,36 +76,54 @@ namespace ExternalIdp.Commands
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
-        /// <summary>IdpSettings from the bound parameters (null = not given). Throws ExternalIdpException for an unreadable mapper file.</summary>
+        /// <summary>
+        /// The names of the provider settings parameters in the order help shows them: the field table's
+        /// order, with -Credential (client id and secret in one) after -ClientSecret.
+        /// </summary>
+        public static string[] SettingsParameters() => SettingsParameterNames().ToArray();
+
+        private static IEnumerable<string> SettingsParameterNames()
+        {
+            foreach (var p in FieldTable.Default.Parameters)
+            {
+                yield return p;
+                if (p == nameof(ClientSecret)) yield return nameof(Credential);
+            }
+        }
+
+        /// <summary>
+        /// IdpSettings from the bound parameters, row by row of the field table (not given: not set).
+        /// Throws ExternalIdpException for an unreadable mapper file.
+        /// </summary>
         protected IdpSettings BuildSettings()
         {
-            var s = new IdpSettings
+            var s = new IdpSettings();
+            var bound = MyInvocation.BoundParameters;
+            foreach (var f in s.Table.WithParameter)
             {
-                Provider = ProviderValue,
-                ClientId = ClientId,
-                TenantId = TenantId,
-                IssuerUrl = IssuerUrl,
-                AppleTeamId = AppleTeamId,
-                ApplePrivateKeyId = ApplePrivateKeyId,
-                ProviderId = ProviderId,
-                Label = Label,
-                Scope = Scope,
-                MapperUrl = MapperUrl,
-                SubjectSource = SubjectSource,
-                ClaimsSource = ClaimsSource,
-                Pkce = Pkce,
-            };
-            if (ClientSecret != null) s.ClientSecret = new SecretValue(ClientSecret);
+                if (!bound.TryGetValue(f.Parameter, out var value)) continue;
+                s[f] = ValueOf(value is PSObject pso ? pso.BaseObject : value);
+            }
             if (Credential != null)
             {
                 s.ClientId = Credential.UserName;
                 if (Credential.Password != null && Credential.Password.Length > 0) s.ClientSecret = new SecretValue(Credential.Password);
             }
-            if (ApplePrivateKey != null) s.ApplePrivateKey = new SecretValue(ApplePrivateKey);
-            RegisterSecret(s.ClientSecret);
-            RegisterSecret(s.ApplePrivateKey);
+            foreach (var kv in s.Given)
+                if (kv.Value.Kind == SettingKind.Secret) RegisterSecret(kv.Value.Secret);
             if (JsonnetMapper != null) s.JsonnetMapper = ReadMapper(JsonnetMapper);
             return s;
+        }
+
+        private static SettingValue ValueOf(object value)
+        {
+            switch (value)
+            {
+                case SecureString secure: return SettingValue.Of(new SecretValue(secure));
+                case string[] list: return SettingValue.Of(list);
+                case string text: return SettingValue.Of(text);
+                default: return null;
+            }
         }
 
         /// <summary>The jsonnet source: the content of the file when the value names an existing file, else the value itself.</summary>

@@ -209,6 +209,23 @@ Describe 'Cmdlet metadata' {
         }
     }
 
+    It 'Add and Set declare exactly the provider settings of the field table, in its order in help' {
+        # The table's parameters (and -Credential, the client id and secret in one): each row with a parameter is declared, nothing else is.
+        $table = [ExternalIdp.Commands.KratosSettingsCmdletBase]::SettingsParameters()
+        $table | Should -Contain 'ClientId'
+        $table | Should -Contain 'JsonnetMapper'
+        $notSettings = @('Name', 'Channel', 'Wait', 'PassThru', 'ConfigPath', 'ConfigRoot', 'Model', 'KratosApplication', 'TimeoutSec') +
+            [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        foreach ($c in 'Add-KratosIdp', 'Set-KratosIdpProvider') {
+            $declared = @((Get-Command $c).Parameters.Keys | Where-Object { $notSettings -notcontains $_ })
+            @($declared | Sort-Object) | Should -Be @($table | Sort-Object) -Because "$c declares the settings of the field table"
+            # Mandatory parameters come first; the optional settings follow in the table's order.
+            $syntax = @((Get-Help $c).syntax.syntaxItem[0].parameter | Where-Object { $_.required -eq 'false' -and $table -contains $_.name }).name
+            $syntax.Count | Should -BeGreaterThan 10
+            $syntax | Should -Be @($table | Where-Object { $syntax -contains $_ }) -Because "$c's help lists the settings in the table's order"
+        }
+    }
+
     It 'TimeoutSec defaults to 300' {
         $add = [ExternalIdp.Commands.AddKratosIdpCommand]::new()
         $add.TimeoutSec | Should -Be 300

@@ -152,7 +152,7 @@ Describe 'A lock holder that dies' {
             $target.LockTimeout = [TimeSpan]::FromMilliseconds(500)
             $settings = [Activator]::CreateInstance($core.GetType('ExternalIdp.Core.IdpSettings', $true))
             $settings.Provider = 'github'; $settings.ClientId = 'gh2'
-            $settings.ClientSecret = $core.GetType('ExternalIdp.Core.SecretValue', $true)::FromPlainText('s3cret-value')
+            $settings.ClientSecret = $core.GetType('ExternalIdp.Core.SecretValue', $true)::new((ConvertTo-SecureString 's3cret-value' -AsPlainText -Force))
             $options = [Activator]::CreateInstance($core.GetType('ExternalIdp.Core.OperationOptions', $true))
             $err = $null
             try { $null = $target.Add('second', $settings, $options, $null) } catch { $err = $_.Exception.InnerException }

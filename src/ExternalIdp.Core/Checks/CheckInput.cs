@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ExternalIdp.Core.Checks
 {
@@ -34,10 +35,10 @@ namespace ExternalIdp.Core.Checks
     /// <summary>One IdP to check: the object Get-KratosIdp returns, and the settings Kratos will get.</summary>
     public sealed class CheckSubject
     {
-        public CheckSubject(KratosIdp idp, IReadOnlyDictionary<string, object> settings, IReadOnlyList<string> problems)
+        public CheckSubject(KratosIdp idp, ProviderEntry settings, IReadOnlyList<string> problems)
         {
             Idp = idp ?? throw new ArgumentNullException(nameof(idp));
-            Settings = settings ?? new Dictionary<string, object>();
+            Settings = settings ?? new ProviderEntry();
             Problems = problems ?? new string[0];
         }
 
@@ -45,10 +46,10 @@ namespace ExternalIdp.Core.Checks
         public KratosIdp Idp { get; }
 
         /// <summary>
-        /// The provider entry as Kratos will see it, by Kratos key: string or string[] values, secrets
-        /// included. Only the checks read it; it never leaves the core.
+        /// The provider entry as Kratos will see it, by Kratos key, secrets included. Only the checks
+        /// read it; it never leaves the core.
         /// </summary>
-        internal IReadOnlyDictionary<string, object> Settings { get; }
+        internal ProviderEntry Settings { get; }
 
         /// <summary>What Kratos (or the charm) would reject in it: Get's Problems and what the target adds.</summary>
         public IReadOnlyList<string> Problems { get; }
@@ -59,10 +60,10 @@ namespace ExternalIdp.Core.Checks
         /// <summary>What is worth a look without stopping sign-in (disabled, the OIDC method off, ...).</summary>
         public IList<string> Notes { get; } = new List<string>();
 
-        internal string Setting(string key)
-            => Settings.TryGetValue(key, out var v) ? v as string : null;
+        /// <summary>The text of a setting as Kratos reads it (a number or boolean as written), or null.</summary>
+        internal string Setting(Field f) => Settings.ScalarText(f.Key);
 
-        internal string[] ListSetting(string key)
-            => Settings.TryGetValue(key, out var v) ? v as string[] : null;
+        /// <summary>The items of a list setting, or null.</summary>
+        internal string[] ListSetting(Field f) => Settings[f]?.List?.ToArray();
     }
 }

@@ -7,62 +7,30 @@ using System.Text.RegularExpressions;
 namespace ExternalIdp.Core.Checks
 {
     /// <summary>
-    /// What each Kratos release accepts in a provider entry: the first release of every key, kind
-    /// and enum value that came later than v0.10.1 (ory/kratos embedx/config.schema.json at each
-    /// tag). The one place that holds these facts, so that they can move into the field table.
+    /// The Kratos releases ExternalIdp knows (ory/kratos embedx/config.schema.json at each tag), and
+    /// what a release rejects in an entry. The first release of each key and enum value is a column
+    /// of the field table, that of each kind one of the provider catalog.
     /// </summary>
     public static class KratosReleases
     {
-        /// <summary>The releases, oldest first ("v0.10.1 or earlier" for everything not listed below).</summary>
+        /// <summary>The releases, oldest first ("v0.10.1 or earlier" for everything as old as the oldest).</summary>
         public static readonly IReadOnlyList<string> All = new[]
         {
             "v0.10.1", "v0.11.1", "v0.13.0", "v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0", "v1.3.1", "v25.4.0", "v26.2.0",
         };
 
         public static string Oldest => All[0];
-        public static string Newest => All[All.Count - 1];
 
-        private static readonly Dictionary<string, string> KeySince = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["organization_id"] = "v1.1.0",
-            ["additional_id_token_audiences"] = "v1.1.0",
-            ["claims_source"] = "v1.1.0",
-            ["pkce"] = "v1.3.0",
-            ["fedcm_config_url"] = "v25.4.0",
-            ["net_id_token_origin_header"] = "v25.4.0",
-            ["account_linking_mode"] = "v26.2.0",
-        };
-
-        private static readonly Dictionary<string, string> KindSince = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["dingtalk"] = "v0.11.1",
-            ["linkedin"] = "v0.13.0",
-            ["patreon"] = "v0.13.0",
-            ["lark"] = "v1.0.0",
-            ["linkedin_v2"] = "v1.2.0",
-            ["x"] = "v1.2.0",
-            ["salesforce"] = "v1.3.0",
-            ["line"] = "v25.4.0",
-            ["amazon"] = "v25.4.0",
-            ["fedcm-test"] = "v25.4.0",
-            ["uaepass"] = "v26.2.0",
-        };
-
-        /// <summary>Enum values that came after their key: (key, value) → first release.</summary>
-        private static readonly Dictionary<(string, string), string> ValueSince = new Dictionary<(string, string), string>
-        {
-            [("subject_source", "oid")] = "v25.4.0",
-        };
-
-        /// <summary>The first release that accepts this key (the oldest release for keys as old as v0.10.1).</summary>
-        public static string KeyFirstRelease(string key) => KeySince.TryGetValue(key, out var r) ? r : Oldest;
+        /// <summary>The first release that accepts this key (the oldest release for keys as old as v0.10.1 and for keys no row knows).</summary>
+        public static string KeyFirstRelease(string key) => FieldTable.Default.ByKey(key)?.FirstRelease ?? Oldest;
 
         /// <summary>The first release that accepts this provider kind.</summary>
-        public static string KindFirstRelease(string kind) => KindSince.TryGetValue(kind, out var r) ? r : Oldest;
+        public static string KindFirstRelease(string kind)
+            => ProviderCatalog.TryGetExact(kind, out var k) && k.FirstRelease != null ? k.FirstRelease : Oldest;
 
         /// <summary>The first release that accepts this value of the key, or null when the value is as old as its key.</summary>
         public static string ValueFirstRelease(string key, string value)
-            => value != null && ValueSince.TryGetValue((key, value), out var r) ? r : null;
+            => value != null && FieldTable.Default.ByKey(key) is Field f && f.ValueFirstRelease.TryGetValue(value, out var r) ? r : null;
 
         private static readonly Regex VersionPattern = new Regex(@"^[vV]?(\d{1,4})(?:\.(\d{1,4}))?(?:\.(\d{1,4}))?(?:[-+][0-9A-Za-z.+-]*)?$", RegexOptions.CultureInvariant);
 
@@ -100,7 +68,7 @@ namespace ExternalIdp.Core.Checks
         /// What a Kratos of this version rejects in an entry: one line per key, kind or value, with its
         /// first release. Empty when it accepts everything in the entry.
         /// </summary>
-        public static List<string> Rejected(Version running, string provider, IEnumerable<KeyValuePair<string, object>> entry)
+        public static List<string> Rejected(Version running, string provider, ProviderEntry entry)
         {
             var rejected = new List<string>();
             if (provider != null)
@@ -112,9 +80,10 @@ namespace ExternalIdp.Core.Checks
             {
                 var since = KeyFirstRelease(kv.Key);
                 if (!Accepts(running, since)) { rejected.Add($"key '{kv.Key}' (from {since})"); continue; }
-                var valueSince = ValueFirstRelease(kv.Key, kv.Value as string);
+                var value = kv.Value?.Text;
+                var valueSince = ValueFirstRelease(kv.Key, value);
                 if (valueSince != null && !Accepts(running, valueSince))
-                    rejected.Add($"{kv.Key} '{kv.Value}' (from {valueSince})");
+                    rejected.Add($"{kv.Key} '{value}' (from {valueSince})");
             }
             return rejected;
         }

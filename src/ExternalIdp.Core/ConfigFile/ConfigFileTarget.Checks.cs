@@ -19,7 +19,7 @@ namespace ExternalIdp.Core.ConfigFile
             bool enabled = doc.OidcEnabled;
             for (int i = 0; i < idps.Count; i++)
             {
-                var settings = doc.Items[i] is YMapping m ? SettingsOf(doc.Entry(m)) : new Dictionary<string, object>(StringComparer.Ordinal);
+                var settings = doc.Items[i] is YMapping m ? doc.Entry(m) : new ProviderEntry();
                 var subject = new CheckSubject(idps[i], settings, idps[i].Problems);
                 if (!enabled)
                     subject.Notes.Add($"{RootPrefix}selfservice.methods.oidc.enabled is not true, so Kratos offers no OpenID Connect sign-in at all: set it to true (Add-KratosIdp does when it adds an IdP)");
@@ -40,15 +40,6 @@ namespace ExternalIdp.Core.ConfigFile
         }
 
         private string RootPrefix => ConfigRoot == null ? "" : ConfigRoot + ".";
-
-        /// <summary>The entry's values as Kratos reads them: strings (numbers and booleans as their text), lists as they are.</summary>
-        private static Dictionary<string, object> SettingsOf(IDictionary<string, object> entry)
-        {
-            var d = new Dictionary<string, object>(StringComparer.Ordinal);
-            foreach (var kv in entry)
-                d[kv.Key] = kv.Value is YamlText.Typed t ? t.Text : kv.Value;
-            return d;
-        }
 
         /// <summary>A scalar's text at a dotted path below the Kratos config's root (numbers as written), or null.</summary>
         private static string Scalar(KratosConfigDocument doc, params string[] keys)

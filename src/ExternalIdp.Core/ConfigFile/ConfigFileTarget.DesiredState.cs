@@ -19,10 +19,10 @@ namespace ExternalIdp.Core.ConfigFile
         {
             public IdpPlan Plan;
             public string Id;
-            /// <summary>Add: the whole entry (rules view: strings, string[], SecretValue).</summary>
-            public Dictionary<string, object> Entry;
-            /// <summary>Set: the settings that change.</summary>
-            public IdpSettings Settings;
+            /// <summary>Add: the whole entry.</summary>
+            public ProviderEntry Entry;
+            /// <summary>Set: the changes, checked for this file.</summary>
+            public IdpRequest Request;
             /// <summary>Keys without a parameter: as rendered, and as they read back.</summary>
             public List<KeyValuePair<string, object>> ExtrasRender = new List<KeyValuePair<string, object>>();
             public Dictionary<string, object> ExtrasPlain = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -107,7 +107,7 @@ namespace ExternalIdp.Core.ConfigFile
             var list = new List<TargetIdp>(idps.Count);
             for (int i = 0; i < idps.Count; i++)
             {
-                var settings = doc.Items[i] is YMapping m ? NeutralEntry(doc.Entry(m)) : new Dictionary<string, object>(StringComparer.Ordinal);
+                var settings = doc.Items[i] is YMapping m ? doc.Entry(m) : new ProviderEntry();
                 list.Add(new TargetIdp(idps[i], settings, live: true));
             }
             var versionText = request.KratosVersion;
@@ -154,24 +154,21 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 case PlanAction.Add:
                 {
-                    var s = p.Settings;
-                    var kind = ProviderCatalog.Resolve(s.Provider);
-                    IdpRules.ValidateValues(s);
+                    var request = IdpRequest.ForAdd(p.Settings, Rules, op.Id);
                     IdpRules.ValidateProviderId(op.Id);
-                    var entry = IdpRules.BuildEntry(kind, op.Id, s);
-                    IdpRules.RequireComplete(kind, entry, op.Id);
+                    var entry = IdpRules.NewEntry(request, op.Id);
                     CheckAddable(doc, op.Id);
-                    VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, kind.Name, entry.Concat(p.Extras), Description, op.Id);
+                    VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, request.Kind.Name, VersionCheck.Keys(entry, p.Extras), Description, op.Id);
                     op.Entry = entry;
                     break;
                 }
                 case PlanAction.Change:
                 {
-                    IdpRules.ValidateValues(p.Settings);
-                    var sp = PlanSet(doc, op.Id, p.Settings);
-                    VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, p.Settings.Provider != null ? sp.NewKind.Name : null,
-                        sp.Changes.Where(c => c.Value != null).Concat(p.Extras), Description, op.Id);
-                    op.Settings = p.Settings;
+                    var request = IdpRequest.ForSet(p.Settings, Rules);
+                    var sp = PlanSet(doc, op.Id, request);
+                    VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, request.Kind != null ? sp.NewKind.Name : null,
+                        VersionCheck.Keys(sp.Changes, p.Extras), Description, op.Id);
+                    op.Request = request;
                     op.Dropped = sp.Dropped;
                     break;
                 }
@@ -273,12 +270,12 @@ namespace ExternalIdp.Core.ConfigFile
                 {
                     case PlanAction.Change:
                     {
-                        var sp = PlanSet(doc, op.Id, op.Settings);
+                        var sp = PlanSet(doc, op.Id, op.Request);
                         var changes = sp.Changes.Select(c => new KeyValuePair<string, object>(c.Key, RValue(c.Value))).Concat(op.ExtrasRender).ToList();
                         edits.AddRange(doc.PlanSet(sp.Entry, changes));
-                        var result = new Dictionary<string, object>(sp.Result, StringComparer.Ordinal);
+                        var result = PlainOf(sp.Result);
                         foreach (var kv in op.ExtrasPlain) result[kv.Key] = kv.Value;
-                        changed[sp.Entry] = PlainOf(result);
+                        changed[sp.Entry] = result;
                         break;
                     }
                     case PlanAction.Remove:
@@ -347,28 +344,6 @@ namespace ExternalIdp.Core.ConfigFile
         }
 
         // ------------------------------------------------------------------ values of keys without a parameter
-
-        /// <summary>An entry as Compare and Sync see it: texts, booleans, lists and mappings (numbers as their text).</summary>
-        private static Dictionary<string, object> NeutralEntry(IDictionary<string, object> entry)
-        {
-            var d = new Dictionary<string, object>(StringComparer.Ordinal);
-            foreach (var kv in entry) d[kv.Key] = Neutral(kv.Value);
-            return d;
-        }
-
-        private static object Neutral(object v)
-        {
-            switch (v)
-            {
-                case null: return null;
-                case string s: return s;
-                case YamlText.Typed t: return t.Kind == "bool" ? (object)YamlText.IsTrue(t.Text) : t.Text;
-                case IDictionary<string, object> d: return d.ToDictionary(kv => kv.Key, kv => Neutral(kv.Value), StringComparer.Ordinal);
-                case string[] a: return a;
-                case IEnumerable e: return e.Cast<object>().Select(Neutral).ToList();
-                default: return v.ToString();
-            }
-        }
 
         private static ExternalIdpException CantWrite(string key, string name, string what)
             => new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidArgument,

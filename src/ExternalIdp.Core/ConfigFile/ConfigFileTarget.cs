@@ -16,20 +16,17 @@ namespace ExternalIdp.Core.ConfigFile
     /// </summary>
     public sealed partial class ConfigFileTarget : IIdpTarget
     {
-        /// <summary>Kratos keys in the order new entries and changes are written: id, provider, then as IdpRules gives them.</summary>
-        private static readonly string[] KeyOrder = new[] { Fields.Id, Fields.Provider }
-            .Concat(IdpRules.GivenFields(new IdpSettings()).Select(kv => kv.Key).Where(k => k != Fields.Id)).ToArray();
-
-        private static int OrderOf(string key)
-        {
-            var i = Array.IndexOf(KeyOrder, key);
-            return i < 0 ? 99 : i;
-        }
+        /// <summary>The settings this target knows: their keys, the order new entries and changes are written in, how they show.</summary>
+        private readonly FieldTable _fields;
 
         /// <param name="configPath">Absolute file-system path of the Kratos config (.yml, .yaml or .json).</param>
         /// <param name="configRoot">Dotted path of the Kratos config inside the file (e.g. kratos.config), or null for the document root.</param>
-        public ConfigFileTarget(string configPath, string configRoot)
+        public ConfigFileTarget(string configPath, string configRoot) : this(configPath, configRoot, FieldTable.Default) { }
+
+        /// <summary>A target for the rows of another field table (tests add a made-up row).</summary>
+        internal ConfigFileTarget(string configPath, string configRoot, FieldTable fields)
         {
+            _fields = fields;
             if (string.IsNullOrWhiteSpace(configPath))
                 throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.InvalidArgument,
                     "-ConfigPath is empty: give the path of the Kratos config file (kratos.yml or kratos.json).");
@@ -54,13 +51,15 @@ namespace ExternalIdp.Core.ConfigFile
             idp.ConfigRoot = ConfigRoot;
         }
 
+        internal TargetRules Rules => KratosFileRules.Instance;
+
         public bool SupportsProvider(ProviderKind kind, out string reason)
         {
-            reason = null;
-            return kind != null;
+            reason = Rules.KindRefusal(kind);
+            return kind != null && reason == null;
         }
 
-        public IReadOnlyCollection<string> UnsupportedParameters { get; } = new string[0];
+        public IReadOnlyCollection<string> UnsupportedParameters => Rules.UnsupportedParameters;
 
         // ------------------------------------------------------------------ reading
 
@@ -94,12 +93,6 @@ namespace ExternalIdp.Core.ConfigFile
             return list;
         }
 
-        private static string Str(IDictionary<string, object> e, string key)
-        {
-            if (!e.TryGetValue(key, out var v) || v == null) return null;
-            return v as string ?? (v as YamlText.Typed)?.Text;
-        }
-
         private KratosIdp ToIdp(KratosConfigDocument doc, YNode item, bool duplicate)
             => ToIdp(doc, item, duplicate, doc.OidcEnabled, UsableBase(doc, null));
 
@@ -111,36 +104,14 @@ namespace ExternalIdp.Core.ConfigFile
             if (item is YMapping m)
             {
                 var e = doc.Entry(m);
-                idp.Name = idp.ProviderId = Str(e, Fields.Id);
-                idp.Provider = Str(e, Fields.Provider);
-                idp.ClientId = Str(e, Fields.ClientId);
-                idp.Label = Str(e, Fields.Label);
-                idp.Scope = e.TryGetValue(Fields.Scope, out var sc) && sc is string[] arr ? arr : new string[0];
-                idp.IssuerUrl = Str(e, Fields.IssuerUrl);
-                idp.TenantId = Str(e, Fields.MicrosoftTenant);
-                idp.AppleTeamId = Str(e, Fields.AppleTeamId);
-                idp.ApplePrivateKeyId = Str(e, Fields.ApplePrivateKeyId);
-                idp.MapperUrl = Str(e, Fields.MapperUrl);
-                idp.SubjectSource = Str(e, Fields.SubjectSource);
-                idp.ClaimsSource = Str(e, Fields.ClaimsSource);
-                idp.Pkce = Str(e, Fields.Pkce);
-                idp.HasClientSecret = !string.IsNullOrEmpty(Str(e, Fields.ClientSecret));
-                idp.HasApplePrivateKey = !string.IsNullOrEmpty(Str(e, Fields.ApplePrivateKey));
-                problems.AddRange(IdpRules.KratosProblems(e));
-                // Templates leave values empty for a later step to fill in; Kratos can't use them as they are.
-                foreach (var k in new[] { Fields.ClientId, Fields.ClientSecret, Fields.ApplePrivateKey })
-                {
-                    if (!e.TryGetValue(k, out var v) || !(v is string sv) || sv.Length > 0) continue;
-                    if (k == Fields.ClientSecret && idp.Provider == "apple") continue;
-                    problems.Add($"'{k}' is empty (a template value to fill in before Kratos can use this provider)");
-                }
-                if (duplicate)
-                    problems.Add($"duplicate id '{idp.ProviderId}': Kratos uses only the first entry with this id");
+                IdpView.Fill(idp, e, _fields);
+                idp.Name = idp.ProviderId;
+                problems.AddRange(IdpProblems.OfFileEntry(e, _fields, duplicate));
                 if (baseUrl != null && !string.IsNullOrEmpty(idp.ProviderId))
                 {
                     try
                     {
-                        idp.RedirectUri = RedirectUris.Build(baseUrl, idp.ProviderId, idp.Pkce, Str(e, Fields.OrganizationId));
+                        idp.RedirectUri = RedirectUris.Build(baseUrl, idp.ProviderId, idp.Pkce, e.ScalarText(FieldTable.OrganizationId.Key));
                         idp.RedirectUriSource = "Computed";
                     }
                     catch (ExternalIdpException) { }
@@ -197,20 +168,19 @@ namespace ExternalIdp.Core.ConfigFile
             host = host ?? SilentHost.Instance;
             if (settings == null) throw new ArgumentNullException(nameof(settings));
             if (string.IsNullOrEmpty(name)) name = null; // PowerShell turns $null into "" for string arguments
-            var kind = ProviderCatalog.Resolve(settings.Provider);
-            IdpRules.ValidateValues(settings);
+            var request = IdpRequest.ForAdd(settings, Rules, name ?? settings.ProviderId);
+            var kind = request.Kind;
             if (name != null && settings.ProviderId != null && !string.Equals(name, settings.ProviderId, StringComparison.Ordinal))
                 throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
                     $"-Name '{IdpRules.Printable(name)}' and -ProviderId '{IdpRules.Printable(settings.ProviderId)}' differ; on a config file both are the provider id. Give only one of them.", name);
             var id = name ?? settings.ProviderId;
             if (id == null)
             {
-                id = ProviderIds.Generate(kind, settings.ClientId, settings.IssuerUrl, settings.TenantId);
+                id = ProviderIds.Generate(kind, request.Text(FieldTable.ClientId), request.Text(FieldTable.IssuerUrl), request.Text(FieldTable.MicrosoftTenant));
                 host.WriteVerbose($"No provider id given: using '{id}', derived from the client id as the integrator charm does. It changes if the client id changes; give -ProviderId for a stable one.");
             }
             IdpRules.ValidateProviderId(id);
-            var entry = IdpRules.BuildEntry(kind, id, settings);
-            IdpRules.RequireComplete(kind, entry, id);
+            var entry = IdpRules.NewEntry(request, id);
 
             Planned Plan(KratosConfigDocument doc)
             {
@@ -247,14 +217,14 @@ namespace ExternalIdp.Core.ConfigFile
         private sealed class SetPlan
         {
             public YMapping Entry;
-            public List<KeyValuePair<string, object>> Changes;
-            public Dictionary<string, object> Result;
+            public List<KeyValuePair<string, SettingValue>> Changes;
+            public ProviderEntry Result;
             public List<string> Dropped;
             public ProviderKind OldKind, NewKind;
             public string NewId;
         }
 
-        private SetPlan PlanSet(KratosConfigDocument doc, string name, IdpSettings s)
+        private SetPlan PlanSet(KratosConfigDocument doc, string name, IdpRequest s)
         {
             var item = FindEntry(doc, name);
             if (!(item is YMapping m))
@@ -264,24 +234,24 @@ namespace ExternalIdp.Core.ConfigFile
                 throw new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidData,
                     $"The entry '{name}' (line {m.Line} of {ConfigPath}) uses anchors, aliases, tags or merge keys, which can't be edited in place. Write it out plainly, then retry.", name);
             var existing = doc.Entry(m);
-            var oldProvider = Str(existing, Fields.Provider);
+            var oldProvider = existing.ScalarText(FieldTable.Provider.Key);
             ProviderCatalog.TryGetExact(oldProvider, out var oldKind);
-            if (oldKind == null && s.Provider == null)
+            if (oldKind == null && s.Kind == null)
                 throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidData,
                     $"The entry '{name}' has provider '{IdpRules.Printable(oldProvider)}', which is not a Kratos provider kind. Give -Provider with the right kind ({string.Join(", ", ProviderCatalog.Names)}).", name);
-            var newKind = s.Provider != null ? ProviderCatalog.Resolve(s.Provider) : oldKind;
+            var newKind = s.Kind ?? oldKind;
             var changes = IdpRules.Changes(existing, oldKind, newKind, s, out var dropped);
             var result = IdpRules.Apply(existing, changes);
 
-            var problems = IdpRules.KindProblems(newKind, result);
+            var problems = IdpProblems.OfKind(newKind, result);
             if (newKind == oldKind)
             {
-                var before = new HashSet<string>(IdpRules.KindProblems(oldKind, existing));
+                var before = new HashSet<string>(IdpProblems.OfKind(oldKind, existing));
                 problems = problems.Where(p => !before.Contains(p)).ToList();
             }
-            foreach (var k in Fields.Required)
-                if (existing.ContainsKey(k) && existing[k] != null && (!result.ContainsKey(k) || result[k] == null))
-                    problems.Add($"Kratos requires '{k}' in every provider entry: don't set -{Fields.ParameterOf[k]} to an empty value.");
+            foreach (var f in _fields.Rows.Where(f => f.RequiredByKratos))
+                if (existing[f] != null && result[f] == null)
+                    problems.Add(RuleMessages.KratosRequires(f));
             if (problems.Count > 0)
                 throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument, string.Join(" ", problems), name);
 
@@ -296,9 +266,9 @@ namespace ExternalIdp.Core.ConfigFile
             }
             // Keep only real changes, in the order keys are written.
             var effective = changes
-                .Where(c => !(existing.TryGetValue(c.Key, out var old) && c.Value != null && PlainEquals(PlainValue(old), PlainValue(c.Value))))
-                .Where(c => !(c.Value == null && !existing.ContainsKey(c.Key)))
-                .OrderBy(c => OrderOf(c.Key))
+                .Where(c => !(existing.Contains(c.Key) && c.Value != null && PlainEquals(existing[c.Key]?.ToPlain(), c.Value.ToPlain())))
+                .Where(c => !(c.Value == null && !existing.Contains(c.Key)))
+                .OrderBy(c => _fields.OrderOf(c.Key))
                 .ToList();
             return new SetPlan { Entry = m, Changes = effective, Result = result, Dropped = dropped, OldKind = oldKind, NewKind = newKind, NewId = newId };
         }
@@ -309,11 +279,11 @@ namespace ExternalIdp.Core.ConfigFile
             if (changes == null || changes.IsEmpty)
                 throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
                     $"Nothing to change for '{IdpRules.Printable(name)}': give at least one setting (-Label, -Scope, -ClientId, -ClientSecret, -Provider, ...).", name);
-            IdpRules.ValidateValues(changes);
+            var request = IdpRequest.ForSet(changes, Rules);
 
             var content = ConfigFileStore.Read(ConfigPath);
             var current = ConfigFileStore.Parse(content, ConfigRoot);
-            var plan = PlanSet(current, name, changes);
+            var plan = PlanSet(current, name, request);
             var finalId = plan.NewId ?? name;
             if (plan.Changes.Count == 0)
             {
@@ -327,12 +297,12 @@ namespace ExternalIdp.Core.ConfigFile
                 return new Planned { Edits = edits, Slots = slots };
             }
             var preview = Prepare(content, current, Plan(current, plan));
-            var what = string.Join(", ", plan.Changes.Select(c => Fields.ParameterOf.TryGetValue(c.Key, out var p) ? p : c.Key).Distinct());
+            var what = string.Join(", ", plan.Changes.Select(c => _fields.ByKey(c.Key)?.Parameter ?? c.Key).Distinct());
 
             // When the file changed since the preview, the change is planned again on what is there now.
             Planned PlanAgain(KratosConfigDocument doc)
             {
-                plan = PlanSet(doc, name, changes);
+                plan = PlanSet(doc, name, request);
                 return Plan(doc, plan);
             }
             var done = Commit(preview, PlanAgain, host, $"IdP '{name}' in {Description}", $"Set {what}");
@@ -343,7 +313,7 @@ namespace ExternalIdp.Core.ConfigFile
             if (plan.NewId != null)
             {
                 var b = UsableBase(written, null);
-                var uri = b == null ? "" : $" The redirect URI is now {RedirectUris.Build(b, plan.NewId, Str(plan.Result, Fields.Pkce), Str(plan.Result, Fields.OrganizationId))}: register it at the identity provider.";
+                var uri = b == null ? "" : $" The redirect URI is now {RedirectUris.Build(b, plan.NewId, plan.Result.ScalarText(FieldTable.Pkce.Key), plan.Result.ScalarText(FieldTable.OrganizationId.Key))}: register it at the identity provider.";
                 host.WriteWarning($"The provider id changed from '{name}' to '{plan.NewId}'. Kratos links users as '<id>:<subject>', so users who signed in through '{name}' can no longer sign in through it until their links are migrated, and the redirect URI changes.{uri}");
             }
             host.WriteVerbose($"Changed {what} of the IdP '{finalId}' in {Description}.");
@@ -381,7 +351,7 @@ namespace ExternalIdp.Core.ConfigFile
             host = host ?? SilentHost.Instance;
             var doc = Load();
             var item = FindEntry(doc, name);
-            var e = item is YMapping m ? doc.Entry(m) : new Dictionary<string, object>();
+            var e = item is YMapping m ? doc.Entry(m) : new ProviderEntry();
             var publicUrl = options?.PublicUrl;
             string baseUrl = UsableBase(doc, publicUrl);
             if (baseUrl == null)
@@ -399,7 +369,7 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 Name = name,
                 ProviderId = name,
-                RedirectUri = RedirectUris.Build(baseUrl, name, Str(e, Fields.Pkce), Str(e, Fields.OrganizationId)),
+                RedirectUri = RedirectUris.Build(baseUrl, name, e.ScalarText(FieldTable.Pkce.Key), e.ScalarText(FieldTable.OrganizationId.Key)),
                 Source = "Computed",
                 TargetType = TargetType,
                 ConfigPath = ConfigPath,
@@ -626,44 +596,29 @@ namespace ExternalIdp.Core.ConfigFile
 
         // ------------------------------------------------------------------ values
 
-        private static RMap ToRMap(IEnumerable<KeyValuePair<string, object>> entry)
+        private RMap ToRMap(ProviderEntry entry)
         {
             var r = new RMap();
-            foreach (var kv in entry.OrderBy(kv => OrderOf(kv.Key)))
+            foreach (var kv in entry.OrderBy(kv => _fields.OrderOf(kv.Key)))
                 r.Add(kv.Key, RValue(kv.Value));
             return r;
         }
 
         /// <summary>A value to render: secrets revealed here, on their way into the file.</summary>
-        private static object RValue(object v)
+        private static object RValue(SettingValue v)
         {
-            switch (v)
+            switch (v?.Kind)
             {
                 case null: return null;
-                case SecretValue sv: return sv.Reveal();
-                case string s: return s;
-                case string[] a: return a;
-                case IEnumerable<string> e: return e.ToArray();
+                case SettingKind.Secret: return v.Secret.Reveal();
+                case SettingKind.Text: return v.Text;
+                case SettingKind.List: return v.Items;
                 default: return v.ToString();
             }
         }
 
-        private static object PlainValue(object v)
-        {
-            switch (v)
-            {
-                case null: return null;
-                case SecretValue sv: return sv.Reveal();
-                case string s: return s;
-                case YamlText.Typed t: return t;
-                case IDictionary<string, object> d: return d.ToDictionary(kv => kv.Key, kv => PlainValue(kv.Value), StringComparer.Ordinal);
-                case System.Collections.IEnumerable e: return e.Cast<object>().Select(PlainValue).ToList();
-                default: return v.ToString();
-            }
-        }
-
-        private static Dictionary<string, object> PlainOf(IDictionary<string, object> entry)
-            => entry.ToDictionary(kv => kv.Key, kv => PlainValue(kv.Value), StringComparer.Ordinal);
+        private static Dictionary<string, object> PlainOf(ProviderEntry entry)
+            => entry.ToDictionary(kv => kv.Key, kv => kv.Value?.ToPlain(), StringComparer.Ordinal);
 
         internal static bool PlainEquals(object a, object b)
         {

@@ -203,23 +203,16 @@ namespace ExternalIdp.Core.ConfigFile
             }
         }
 
-        /// <summary>An entry as IdpRules sees it: strings, string[] for all-string lists, nested dictionaries.</summary>
-        public Dictionary<string, object> Entry(YMapping m)
+        /// <summary>An entry as the rules see it: each key's value as read (lists of strings as lists).</summary>
+        public ProviderEntry Entry(YMapping m)
         {
             var d = new Dictionary<string, object>(StringComparer.Ordinal);
             foreach (var p in m.Pairs)
             {
                 var k = p.Key is YScalar ks ? ks.Value : "?";
-                d[k] = ForRules(Plain(p.Value));
+                d[k] = Plain(p.Value);
             }
-            return d;
-        }
-
-        private static object ForRules(object v)
-        {
-            if (v is List<object> l)
-                return l.All(x => x is string) ? (object)l.Cast<string>().ToArray() : l.Select(ForRules).ToArray();
-            return v;
+            return ProviderEntry.FromPlain(d);
         }
 
         /// <summary>A string value at a dotted path below KRoot, or null.</summary>
@@ -262,7 +255,7 @@ namespace ExternalIdp.Core.ConfigFile
             if (!(item is YMapping m)) return null;
             foreach (var p in m.Pairs)
             {
-                if (p.KeyText != Fields.Id) continue;
+                if (p.KeyText != FieldTable.Id.Key) continue;
                 if (!(p.Value is YScalar s)) return null;
                 return YamlText.Resolve(s) as string ?? s.Value;
             }
@@ -313,7 +306,7 @@ namespace ExternalIdp.Core.ConfigFile
             var lastEntry = styleFrom ?? Items.OfType<YMapping>().LastOrDefault();
             if (lastEntry != null && !lastEntry.Flow)
             {
-                var sc = lastEntry.FindAll(Fields.Scope).FirstOrDefault()?.Value as YSequence;
+                var sc = lastEntry.FindAll(FieldTable.Scope.Key).FirstOrDefault()?.Value as YSequence;
                 if (sc != null)
                 {
                     l.ScopeFlow = sc.Flow;

@@ -18,7 +18,7 @@ namespace ExternalIdp.Core.DesiredState
             var d = new DesiredIdp(idp.Name ?? idp.ProviderId, origin);
             foreach (var s in DesiredSettings.All)
             {
-                if (s.Shape == DesiredShape.Secret || s.Name == "jsonnet_mapper") continue;
+                if (s.Shape == DesiredShape.Secret || s.IsAlternative) continue;
                 var v = s.Actual(idp);
                 if (v is string text && text.Length > 0) s.Set(d.Settings, text);
                 else if (v is string[] list && list.Length > 0) s.Set(d.Settings, list.ToArray());
@@ -40,10 +40,13 @@ namespace ExternalIdp.Core.DesiredState
         {
             var d = Idp(t.Idp, null);
             var name = secretName?.Invoke(d.Name) ?? d.Name;
-            if (t.Idp.HasClientSecret) d.SecretNames["client_secret"] = name;
-            if (t.Idp.HasApplePrivateKey) d.SecretNames["apple_private_key"] = t.Idp.HasClientSecret ? name + "-apple-private-key" : name;
+            if (t.Idp.HasClientSecret) d.SecretNames[DesiredSettings.Of(FieldTable.ClientSecret).Name] = name;
+            if (t.Idp.HasApplePrivateKey) d.SecretNames[DesiredSettings.Of(FieldTable.ApplePrivateKey).Name] = t.Idp.HasClientSecret ? name + "-apple-private-key" : name;
             foreach (var key in DesiredSettings.ExtraKeys.OrderBy(k => k, StringComparer.Ordinal))
-                if (t.Settings.TryGetValue(key, out var v) && v != null) d.Extras[key] = v;
+            {
+                var v = t.Extra(key);
+                if (v != null) d.Extras[key] = v;
+            }
             return d;
         }
     }
@@ -108,10 +111,14 @@ namespace ExternalIdp.Core.DesiredState
                             $"'{d.Name}' is no longer in its source, {source.Description}, so its secrets can't be carried over. Get the IdPs again (Get-KratosIdp) and pipe those.", d.Name));
                         continue;
                     }
-                    Take(d, t, Fields.ClientSecret, d.From.HasClientSecret, v => d.Settings.ClientSecret = v);
-                    Take(d, t, Fields.ApplePrivateKey, d.From.HasApplePrivateKey, v => d.Settings.ApplePrivateKey = v);
+                    Take(d, t, FieldTable.ClientSecret, d.From.HasClientSecret);
+                    Take(d, t, FieldTable.ApplePrivateKey, d.From.HasApplePrivateKey);
                     foreach (var k in DesiredSettings.ExtraKeys)
-                        if (!d.Extras.ContainsKey(k) && t.Settings.TryGetValue(k, out var v) && v != null) d.Extras[k] = v;
+                    {
+                        if (d.Extras.ContainsKey(k)) continue;
+                        var v = t.Extra(k);
+                        if (v != null) d.Extras[k] = v;
+                    }
                 }
             }
             foreach (var d in desired) if (!failed.Contains(d)) kept.Add(d);
@@ -120,11 +127,11 @@ namespace ExternalIdp.Core.DesiredState
 
         private static bool NeedsSource(DesiredIdp d) => d.From != null;
 
-        private static void Take(DesiredIdp d, TargetIdp t, string key, bool has, Action<SecretValue> set)
+        private static void Take(DesiredIdp d, TargetIdp t, Field secret, bool has)
         {
             if (!has) return;
-            var v = t.Secret(key);
-            if (!string.IsNullOrEmpty(v)) set(SecretValue.FromPlainText(v));
+            var v = t.Secret(secret);
+            if (!string.IsNullOrEmpty(v)) d.Settings[secret] = SettingValue.Of(SecretValue.FromPlainText(v));
         }
     }
 }

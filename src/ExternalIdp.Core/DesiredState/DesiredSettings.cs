@@ -1,6 +1,8 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 
 namespace ExternalIdp.Core.DesiredState
 {
@@ -16,39 +18,64 @@ namespace ExternalIdp.Core.DesiredState
     }
 
     /// <summary>
-    /// One provider setting as the desired state names it, and where it lives in IdpSettings (what
+    /// One provider setting as the desired state names it: a row of the field table that has a
+    /// parameter (or the row's other form, -JsonnetMapper), with where it lives in IdpSettings (what
     /// Add and Set take) and in KratosIdp (what Get returns).
     /// </summary>
     public sealed class DesiredSetting
     {
-        internal DesiredSetting(string name, string settingsProperty, string idpProperty, string kratosKey, DesiredShape shape,
-            Func<IdpSettings, object> get, Action<IdpSettings, object> set, Func<KratosIdp, object> actual)
+        private readonly bool _alt;
+
+        internal DesiredSetting(Field field, bool alt)
         {
-            Name = name;
-            SettingsProperty = settingsProperty;
-            IdpProperty = idpProperty;
-            KratosKey = kratosKey;
-            Shape = shape;
-            Get = get;
-            Set = set;
-            Actual = actual;
+            Field = field;
+            _alt = alt;
+            SettingsProperty = alt ? field.AltParameter : field.Parameter;
+            Name = DesiredSettings.NameOfParameter(SettingsProperty);
+            Shape = field.IsSecret ? DesiredShape.Secret : field.Type == FieldType.List ? DesiredShape.List : DesiredShape.Text;
         }
 
+        /// <summary>The row of the field table.</summary>
+        public Field Field { get; }
         /// <summary>The key in a desired-state file (client_id).</summary>
         public string Name { get; }
-        /// <summary>The IdpSettings property, which is also the parameter of Add and Set (ClientId).</summary>
+        /// <summary>The parameter of Add and Set, which is also the IdpSettings property (ClientId; JsonnetMapper).</summary>
         public string SettingsProperty { get; }
-        /// <summary>The KratosIdp property that shows the value (ClientId; HasClientSecret for a secret).</summary>
-        public string IdpProperty { get; }
+        /// <summary>The KratosIdp property that shows the value (ClientId; HasClientSecret for a secret; MapperUrl for the jsonnet mapper).</summary>
+        public string IdpProperty => Field.Property;
         /// <summary>The key in a Kratos provider entry (client_id).</summary>
-        public string KratosKey { get; }
+        public string KratosKey => Field.Key;
         public DesiredShape Shape { get; }
+        /// <summary>The row's other form (-JsonnetMapper: the mapper's jsonnet source, which Kratos holds as a base64:// mapper_url).</summary>
+        public bool IsAlternative => _alt;
 
         /// <summary>The value in settings: string, string[] or SecretValue; null when not given.</summary>
-        internal Func<IdpSettings, object> Get { get; }
-        internal Action<IdpSettings, object> Set { get; }
+        internal object Get(IdpSettings s)
+        {
+            if (_alt) return s.JsonnetMapper;
+            var v = s[Field];
+            switch (Shape)
+            {
+                case DesiredShape.Secret: return v?.Secret;
+                case DesiredShape.List: return v?.List == null ? null : v.Items;
+                default: return v?.Text;
+            }
+        }
+
+        /// <summary>Sets the value in settings (string, string[] or SecretValue, by Shape).</summary>
+        internal void Set(IdpSettings s, object value)
+        {
+            if (_alt) { s.JsonnetMapper = (string)value; return; }
+            switch (Shape)
+            {
+                case DesiredShape.Secret: s[Field] = SettingValue.Of((SecretValue)value); break;
+                case DesiredShape.List: s[Field] = SettingValue.Of((string[])value); break;
+                default: s[Field] = SettingValue.Of((string)value); break;
+            }
+        }
+
         /// <summary>What a KratosIdp shows: string or string[] (bool for a secret: whether one is set).</summary>
-        internal Func<KratosIdp, object> Actual { get; }
+        internal object Actual(KratosIdp idp) => IdpView.PropertyOf(Field).GetValue(idp);
 
         /// <summary>The value in settings: string, string[] or SecretValue; null when not given.</summary>
         public object ValueIn(IdpSettings settings) => Get(settings);
@@ -60,40 +87,41 @@ namespace ExternalIdp.Core.DesiredState
     }
 
     /// <summary>
-    /// The one list of desired-state settings: desired-state name ↔ IdpSettings property (the
-    /// parameter) ↔ KratosIdp property ↔ Kratos key. Reading and writing desired-state files,
-    /// pipeline input, Compare and Sync all go through it; Kratos keys it doesn't list are "keys
-    /// without a parameter", kept as they are (see <see cref="ExtraKeys"/>).
+    /// The desired-state settings, made from the field table: every row with a parameter (and the
+    /// mapper's other form, jsonnet_mapper), named by its parameter in snake_case (client_id;
+    /// tenant for -TenantId), provider first, then in table order. Reading and writing desired-state
+    /// files, pipeline input, Compare and Sync all go through it; the rows without a parameter are
+    /// "keys without a parameter", named by their Kratos key and kept as they are (see <see cref="ExtraKeys"/>).
     /// </summary>
     public static class DesiredSettings
     {
-        private static DesiredSetting Text(string name, string prop, string kratosKey, Func<IdpSettings, string> get, Action<IdpSettings, string> set, Func<KratosIdp, string> actual, string idpProp = null)
-            => new DesiredSetting(name, prop, idpProp ?? prop, kratosKey, DesiredShape.Text, s => get(s), (s, v) => set(s, (string)v), i => actual(i));
-
-        private static DesiredSetting Secret(string name, string prop, string idpProp, string kratosKey, Func<IdpSettings, SecretValue> get, Action<IdpSettings, SecretValue> set, Func<KratosIdp, bool> has)
-            => new DesiredSetting(name, prop, idpProp, kratosKey, DesiredShape.Secret, s => get(s), (s, v) => set(s, (SecretValue)v), i => has(i));
-
-        /// <summary>In the order a desired-state file writes them.</summary>
-        public static readonly IReadOnlyList<DesiredSetting> All = new[]
+        /// <summary>Desired-state names that are not their parameter in snake_case.</summary>
+        private static readonly Dictionary<string, string> NameExceptions = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            Text("provider", "Provider", Fields.Provider, s => s.Provider, (s, v) => s.Provider = v, i => i.Provider),
-            Text("provider_id", "ProviderId", Fields.Id, s => s.ProviderId, (s, v) => s.ProviderId = v, i => i.ProviderId),
-            Text("label", "Label", Fields.Label, s => s.Label, (s, v) => s.Label = v, i => i.Label),
-            Text("client_id", "ClientId", Fields.ClientId, s => s.ClientId, (s, v) => s.ClientId = v, i => i.ClientId),
-            Secret("client_secret", "ClientSecret", "HasClientSecret", Fields.ClientSecret, s => s.ClientSecret, (s, v) => s.ClientSecret = v, i => i.HasClientSecret),
-            Text("issuer_url", "IssuerUrl", Fields.IssuerUrl, s => s.IssuerUrl, (s, v) => s.IssuerUrl = v, i => i.IssuerUrl),
-            Text("tenant", "TenantId", Fields.MicrosoftTenant, s => s.TenantId, (s, v) => s.TenantId = v, i => i.TenantId),
-            Text("subject_source", "SubjectSource", Fields.SubjectSource, s => s.SubjectSource, (s, v) => s.SubjectSource = v, i => i.SubjectSource),
-            Text("apple_team_id", "AppleTeamId", Fields.AppleTeamId, s => s.AppleTeamId, (s, v) => s.AppleTeamId = v, i => i.AppleTeamId),
-            Text("apple_private_key_id", "ApplePrivateKeyId", Fields.ApplePrivateKeyId, s => s.ApplePrivateKeyId, (s, v) => s.ApplePrivateKeyId = v, i => i.ApplePrivateKeyId),
-            Secret("apple_private_key", "ApplePrivateKey", "HasApplePrivateKey", Fields.ApplePrivateKey, s => s.ApplePrivateKey, (s, v) => s.ApplePrivateKey = v, i => i.HasApplePrivateKey),
-            new DesiredSetting("scope", "Scope", "Scope", Fields.Scope, DesiredShape.List, s => s.Scope, (s, v) => s.Scope = (string[])v, i => i.Scope),
-            Text("mapper_url", "MapperUrl", Fields.MapperUrl, s => s.MapperUrl, (s, v) => s.MapperUrl = v, i => i.MapperUrl),
-            // The jsonnet source; Kratos and the KratosIdp hold it as the base64:// mapper_url.
-            Text("jsonnet_mapper", "JsonnetMapper", Fields.MapperUrl, s => s.JsonnetMapper, (s, v) => s.JsonnetMapper = v, i => i.MapperUrl, idpProp: "MapperUrl"),
-            Text("claims_source", "ClaimsSource", Fields.ClaimsSource, s => s.ClaimsSource, (s, v) => s.ClaimsSource = v, i => i.ClaimsSource),
-            Text("pkce", "Pkce", Fields.Pkce, s => s.Pkce, (s, v) => s.Pkce = v, i => i.Pkce),
+            ["TenantId"] = "tenant",
         };
+
+        /// <summary>The desired-state name of a parameter: snake_case (ClientId → client_id), with the exceptions above.</summary>
+        internal static string NameOfParameter(string parameter)
+        {
+            if (NameExceptions.TryGetValue(parameter, out var name)) return name;
+            var sb = new StringBuilder();
+            for (int i = 0; i < parameter.Length; i++)
+            {
+                var c = parameter[i];
+                if (char.IsUpper(c) && i > 0) sb.Append('_');
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            return sb.ToString();
+        }
+
+        private static FieldTable Table => FieldTable.Default;
+
+        /// <summary>In the order a desired-state file writes them: provider, then the table's order (jsonnet_mapper after mapper_url).</summary>
+        public static readonly IReadOnlyList<DesiredSetting> All = Table.WithParameter
+            .OrderBy(f => f == FieldTable.Provider ? 0 : 1)
+            .SelectMany(f => f.AltParameter == null ? new[] { new DesiredSetting(f, false) } : new[] { new DesiredSetting(f, false), new DesiredSetting(f, true) })
+            .ToList();
 
         private static string Fold(string key) => key == null ? "" : key.Replace("_", "").Replace("-", "").ToLowerInvariant();
 
@@ -121,15 +149,51 @@ namespace ExternalIdp.Core.DesiredState
         public static DesiredSetting ByAnyName(string key) => key != null && ByFolded.TryGetValue(Fold(key), out var s) ? s : null;
 
         /// <summary>
-        /// Kratos keys that no setting above covers ("keys without a parameter": auth_url, token_url,
-        /// requested_claims, ...): a desired state names them by their Kratos key and they are written
-        /// as they are.
+        /// Kratos keys of the rows without a parameter (auth_url, token_url, requested_claims, ...):
+        /// a desired state names them by their Kratos key and they are written as they are.
         /// </summary>
         public static readonly IReadOnlyCollection<string> ExtraKeys = new HashSet<string>(
-            Fields.KratosKeys.Where(k => !All.Any(s => s.KratosKey == k)), StringComparer.Ordinal);
+            Table.Rows.Where(f => f.Parameter == null).Select(f => f.Key), StringComparer.Ordinal);
+
+        /// <summary>The desired-state setting of a row (its own form, not -JsonnetMapper).</summary>
+        internal static DesiredSetting Of(Field f) => All.First(s => s.Field == f && !s.IsAlternative);
+
+        /// <summary>The row of a key without a parameter, or null.</summary>
+        internal static Field ExtraField(string key) => ExtraKeys.Contains(key) ? Table.ByKey(key) : null;
 
         /// <summary>The desired-state name of a Kratos key, for messages that point at a misspelt key ("id" → provider_id).</summary>
         public static string NameOfKratosKey(string kratosKey)
-            => All.FirstOrDefault(s => s.KratosKey == kratosKey && s.Name != "jsonnet_mapper")?.Name;
+            => All.FirstOrDefault(s => s.KratosKey == kratosKey && !s.IsAlternative)?.Name;
+
+        // ------------------------------------------------------------------ values of keys without a parameter
+
+        /// <summary>
+        /// A value of a target's entry as Compare and Sync see values of keys without a parameter:
+        /// texts, booleans, lists and mappings (numbers as their text). Secrets are never extras: they show masked.
+        /// </summary>
+        internal static object Neutral(SettingValue v)
+        {
+            switch (v?.Kind)
+            {
+                case null: return null;
+                case SettingKind.Text: return v.Text;
+                case SettingKind.List: return v.Items;
+                case SettingKind.Secret: return v.ToString();
+                default: return NeutralPlain(v.Json);
+            }
+        }
+
+        private static object NeutralPlain(object v)
+        {
+            switch (v)
+            {
+                case null: return null;
+                case string s: return s;
+                case ConfigFile.YamlText.Typed t: return t.Kind == "bool" ? (object)ConfigFile.YamlText.IsTrue(t.Text) : t.Text;
+                case IDictionary<string, object> d: return d.ToDictionary(kv => kv.Key, kv => NeutralPlain(kv.Value), StringComparer.Ordinal);
+                case IEnumerable e: return e.Cast<object>().Select(NeutralPlain).ToList();
+                default: return v.ToString();
+            }
+        }
     }
 }

@@ -349,7 +349,7 @@ namespace ExternalIdp.Core.DesiredState
                     case DesiredShape.Text:
                         if (!(value is Scalar t)) { Problem(value, $"'{setting.Name}' of '{IdpRules.Printable(idp.Name)}' is {What(value)}; it takes one text value."); return; }
                         var text = t.Value;
-                        if (setting.Name == "jsonnet_mapper") text = text.Replace("\r\n", "\n");
+                        if (setting.IsAlternative) text = text.Replace("\r\n", "\n");
                         setting.Set(idp.Settings, text);
                         return;
                     case DesiredShape.List:
@@ -381,12 +381,13 @@ namespace ExternalIdp.Core.DesiredState
                     Problem(value, $"'{key}' is empty: give its value, or leave the key out.");
                     return null;
                 }
-                if (key == "requested_claims")
+                var type = DesiredSettings.ExtraField(key)?.Type;
+                if (type == FieldType.Json)
                 {
                     if (!(value is Map)) { Problem(value, $"'{key}' is {What(value)}; Kratos takes a mapping there."); return null; }
                     return Plain(value);
                 }
-                if (key == "additional_id_token_audiences")
+                if (type == FieldType.List)
                 {
                     if (!(value is Seq q) || q.Items.Any(i => !(i is Scalar s) || s.IsNull)) { Problem(value, $"'{key}' must be a list of texts."); return null; }
                     return q.Items.Select(i => (object)((Scalar)i).Value).ToList();

@@ -165,36 +165,30 @@ namespace ExternalIdp.Core.DesiredState
                 if (want == null) continue;
                 var have = setting.Actual(a);
                 bool same;
-                switch (setting.Name)
+                if (setting.IsAlternative)
+                    same = SameMapper(((string)want).Length == 0 ? "" : DefaultMapper.ToMapperUrl((string)want), have as string);
+                else if (setting.Field == FieldTable.Provider)
                 {
-                    case "provider":
-                        same = string.Equals(ProviderCatalog.Resolve((string)want).Name, have as string, StringComparison.Ordinal);
-                        if (!same) want = ProviderCatalog.Resolve((string)want).Name;
-                        break;
-                    case "provider_id":
-                        // Config file: matched by provider id, so it is the same; Juju: matched by name or id.
-                        same = string.Equals((string)want, have as string, StringComparison.Ordinal);
-                        break;
-                    case "mapper_url":
-                        same = SameMapper((string)want, have as string);
-                        break;
-                    case "jsonnet_mapper":
-                        same = SameMapper(((string)want).Length == 0 ? "" : DefaultMapper.ToMapperUrl((string)want), have as string);
-                        break;
-                    default:
-                        same = setting.Shape == DesiredShape.List ? SameList((string[])want, have as string[]) : SameText((string)want, have as string);
-                        break;
+                    same = string.Equals(ProviderCatalog.Resolve((string)want).Name, have as string, StringComparison.Ordinal);
+                    if (!same) want = ProviderCatalog.Resolve((string)want).Name;
                 }
+                else if (setting.Field == FieldTable.Id)
+                    // Config file: matched by provider id, so it is the same; Juju: matched by name or id.
+                    same = string.Equals((string)want, have as string, StringComparison.Ordinal);
+                else if (setting.Field == FieldTable.MapperUrl)
+                    same = SameMapper((string)want, have as string);
+                else
+                    same = setting.Shape == DesiredShape.List ? SameList((string[])want, have as string[]) : SameText((string)want, have as string);
                 if (same) continue;
                 setting.Set(changes, want);
-                var shownWant = setting.Name == "jsonnet_mapper" ? (object)(((string)want).Length == 0 ? "" : DefaultMapper.ToMapperUrl((string)want)) : want;
+                var shownWant = setting.IsAlternative ? (object)(((string)want).Length == 0 ? "" : DefaultMapper.ToMapperUrl((string)want)) : want;
                 plan.Differences.Add(Difference(plan, snapshot, setting.Name, shownWant, have));
                 parts.Add($"{setting.Name}: {Show(have)} -> {Show(shownWant)}");
             }
 
             foreach (var kv in d.Extras)
             {
-                actual.Settings.TryGetValue(kv.Key, out var have);
+                var have = actual.Extra(kv.Key);
                 if (SameValue(kv.Value, have)) continue;
                 plan.Extras[kv.Key] = kv.Value;
                 plan.Differences.Add(Difference(plan, snapshot, kv.Key, kv.Value, have));
@@ -228,7 +222,7 @@ namespace ExternalIdp.Core.DesiredState
                 plan.Differences.Add(Difference(plan, snapshot, setting.Name, shown, "(none)"));
                 throw MissingSecret(d, setting, $"because {snapshot.Description} holds no {setting.Name} for '{plan.Name}'");
             }
-            var current = actual.Secret(setting.KratosKey);
+            var current = actual.Secret(setting.Field);
             if (!string.IsNullOrEmpty(current) && string.Equals(current, want.Reveal(), StringComparison.Ordinal)) return;
             if (string.IsNullOrEmpty(current) && !has && want.IsEmpty) return;
             setting.Set(changes, want);

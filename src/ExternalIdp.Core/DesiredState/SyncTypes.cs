@@ -53,10 +53,10 @@ namespace ExternalIdp.Core.DesiredState
     /// <summary>One IdP of a target as read for Compare and Sync.</summary>
     public sealed class TargetIdp
     {
-        public TargetIdp(KratosIdp idp, IReadOnlyDictionary<string, object> settings, bool live)
+        public TargetIdp(KratosIdp idp, ProviderEntry settings, bool live)
         {
             Idp = idp;
-            Settings = settings ?? new Dictionary<string, object>();
+            Settings = settings ?? new ProviderEntry();
             Live = live;
         }
 
@@ -64,16 +64,20 @@ namespace ExternalIdp.Core.DesiredState
         public KratosIdp Idp { get; }
 
         /// <summary>
-        /// Its provider entry by Kratos key (string, bool, IList, IDictionary), secrets included. Never
-        /// leaves the core: only the planner (secrets compared, never shown) and a Sync that carries the
-        /// secrets to another target read it.
+        /// Its provider entry by Kratos key (Juju: what the integrator's options stand for), secrets
+        /// included as text. Never leaves the core: only the planner (secrets compared, never shown) and
+        /// a Sync that carries the secrets to another target read it.
         /// </summary>
-        internal IReadOnlyDictionary<string, object> Settings { get; }
+        internal ProviderEntry Settings { get; }
 
         /// <summary>Whether Kratos uses it (Juju: the integrator is related to kratos; config file: always).</summary>
         public bool Live { get; }
 
-        internal string Secret(string kratosKey) => Settings.TryGetValue(kratosKey, out var v) ? v as string : null;
+        /// <summary>The text of a secret of its entry, or null.</summary>
+        internal string Secret(Field f) => Settings.Text(f.Key);
+
+        /// <summary>The value of a key without a parameter, as Compare and Sync see it (DesiredSettings.Neutral).</summary>
+        internal object Extra(string kratosKey) => DesiredSettings.Neutral(Settings[kratosKey]);
     }
 
     public enum PlanAction

@@ -10,7 +10,7 @@ namespace ExternalIdp.Core.DesiredState
         /// Throws KratosIdpNotSupportedByVersion when Kratos of versionText (from source) rejects the
         /// provider kind (null: not changed) or one of the keys. Does nothing when no usable version is known.
         /// </summary>
-        public static void Require(string versionText, string source, string provider, IEnumerable<KeyValuePair<string, object>> keys, string targetDescription, string name)
+        public static void Require(string versionText, string source, string provider, ProviderEntry keys, string targetDescription, string name)
         {
             if (!KratosReleases.TryParse(versionText, out var v) || KratosReleases.OlderThanKnown(v)) return;
             var rejected = KratosReleases.Rejected(v, provider, keys);
@@ -20,12 +20,27 @@ namespace ExternalIdp.Core.DesiredState
                 $"Leave it out of the desired IdP or upgrade Kratos (if {source} is not the Kratos that reads this config, give -KratosVersion).", name);
         }
 
-        /// <summary>The keys an IdpSettings gives (Kratos key → value), for Require.</summary>
-        public static IEnumerable<KeyValuePair<string, object>> Keys(IdpSettings s, IDictionary<string, object> extras)
+        /// <summary>
+        /// The keys that will be written (Kratos key → value, null values left out) and the desired
+        /// keys without a parameter, for Require.
+        /// </summary>
+        public static ProviderEntry Keys(IEnumerable<KeyValuePair<string, SettingValue>> values, IDictionary<string, object> extras)
         {
-            foreach (var kv in IdpRules.GivenFields(s))
-                if (kv.Value != null) yield return kv;
-            if (extras != null) foreach (var kv in extras) yield return kv;
+            var e = new ProviderEntry();
+            foreach (var kv in values)
+                if (kv.Value != null) e[kv.Key] = kv.Value;
+            if (extras != null)
+                foreach (var kv in extras)
+                    e[kv.Key] = kv.Value is string s ? SettingValue.Of(s) : SettingValue.OfJson(kv.Value, null);
+            return e;
+        }
+
+        /// <summary>The keys a request gives (Kratos key → value), for Require.</summary>
+        public static ProviderEntry Keys(IdpRequest r)
+        {
+            var e = new ProviderEntry();
+            foreach (var kv in r.Values) e[kv.Key] = kv.Value;
+            return e;
         }
     }
 }

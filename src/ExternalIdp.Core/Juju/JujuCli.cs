@@ -80,8 +80,7 @@ namespace ExternalIdp.Core.Juju
             if (string.IsNullOrEmpty(home)) home = Environment.GetEnvironmentVariable("HOME");
             if (string.IsNullOrEmpty(home)) home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
             if (string.IsNullOrEmpty(home))
-                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidOperation,
-                    $"'{Executable}' is the juju snap, which reads files only from the home folder, but HOME is not set. Nothing was changed. Set HOME to the home folder of the user that runs juju.");
+                throw JujuMessages.SnapWithoutHome(Executable);
             return Path.Combine(home, "snap", "juju", "common");
         }
 
@@ -105,13 +104,7 @@ namespace ExternalIdp.Core.Juju
                     if (File.Exists(full)) return new JujuCli(full, model, env);
                 }
             }
-            throw new ExternalIdpException(ErrorIds.JujuNotFound, ErrorKind.NotInstalled,
-                "The juju CLI was not found on PATH. Install it (Linux: 'sudo snap install juju --classic'; Windows and macOS: the installer from the Juju documentation), " +
-                "or add the folder that holds " + (windows ? "juju.exe" : "juju") + " to PATH, then log in to the controller ('juju login' or 'juju register'). " +
-                "To manage a Kratos config file instead, pass -ConfigPath.")
-            {
-                RecommendedAction = "Install the juju CLI or add it to PATH.",
-            };
+            throw JujuMessages.JujuNotOnPath(windows ? "juju.exe" : "juju");
         }
 
         /// <summary>`juju version`, asked once per executable and cached (thread-safe).</summary>
@@ -171,8 +164,7 @@ namespace ExternalIdp.Core.Juju
                 try { p.Start(); }
                 catch (Exception e)
                 {
-                    throw new ExternalIdpException(ErrorIds.JujuNotFound, ErrorKind.NotInstalled,
-                        $"'{Executable}' could not be started ({e.Message}). Check that it is the juju CLI and that you may run it, or fix PATH.", null, e);
+                    throw JujuMessages.NotStarted(Executable, e);
                 }
                 var stdout = p.StandardOutput.ReadToEndAsync();
                 var stderr = p.StandardError.ReadToEndAsync();
@@ -211,14 +203,13 @@ namespace ExternalIdp.Core.Juju
                     if (watch.Elapsed > limit)
                     {
                         Kill(p);
-                        throw new ExternalIdpException(ErrorIds.JujuTimeout, ErrorKind.OperationTimeout,
-                            $"'{display}' did not finish within {(int)limit.TotalSeconds} s, so it was stopped. The Juju controller may be unreachable or busy: check 'juju status' yourself, then try again, or give a larger -TimeoutSec.");
+                        throw JujuMessages.CommandTimedOut(display, (int)limit.TotalSeconds);
                     }
                 }
                 p.WaitForExit();
                 var rOut = stdout.Wait(TimeSpan.FromSeconds(10)) ? stdout.Result : "";
                 var rErr = stderr.Wait(TimeSpan.FromSeconds(10)) ? stderr.Result : "";
-                var result = new JujuResult { ExitCode = p.ExitCode, Stdout = rOut, Stderr = Scrub(rErr, secrets), Display = display };
+                var result = new JujuResult { ExitCode = p.ExitCode, Stdout = rOut, Stderr = SecretScrubber.Scrub(rErr, secrets), Display = display };
                 if (result.Stderr.Trim().Length > 0) host.WriteDebug(display + ": " + result.Stderr.Trim());
                 return result;
             }
@@ -260,13 +251,9 @@ namespace ExternalIdp.Core.Juju
         {
             var text = ErrorText(r);
             if (IsModelNotFound(text))
-                return new ExternalIdpException(ErrorIds.JujuModelNotFound, ErrorKind.ObjectNotFound,
-                    $"Juju model '{_model ?? "(current)"}' was not found ({text}). List the models with 'juju models' and pass -Model [controller:]model, or select one with 'juju switch'.", _model);
-            if (IsConnection(text))
-                return new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.ResourceUnavailable,
-                    $"'{r.Display}' failed: {text}. Check that the Juju controller is reachable and that you are logged in ('juju status' should work), then try again." + (fix != null ? " " + fix : ""));
-            return new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidOperation,
-                $"'{r.Display}' failed: {text}." + (fix != null ? " " + fix : ""));
+                return JujuMessages.ModelNotFound(_model, text);
+            if (IsConnection(text)) return JujuMessages.Unreachable(r.Display, text, fix);
+            return JujuMessages.CommandFailed(r.Display, text, fix);
         }
 
         public static bool IsModelNotFound(string text)
@@ -277,19 +264,6 @@ namespace ExternalIdp.Core.Juju
             => text.IndexOf("cannot connect to API", StringComparison.OrdinalIgnoreCase) >= 0
                || text.IndexOf("No controllers registered", StringComparison.OrdinalIgnoreCase) >= 0
                || text.IndexOf("no current controller", StringComparison.OrdinalIgnoreCase) >= 0;
-
-        private static string Scrub(string text, IEnumerable<string> secrets)
-        {
-            if (secrets == null || string.IsNullOrEmpty(text)) return text ?? "";
-            foreach (var s in secrets)
-            {
-                if (string.IsNullOrEmpty(s)) continue;
-                text = text.Replace(s, "(secret)");
-                foreach (var line in s.Replace("\r\n", "\n").Split('\n'))
-                    if (line.Trim().Length >= 8) text = text.Replace(line.Trim(), "(secret)");
-            }
-            return text;
-        }
 
         private static string DisplayArg(string a) => a.Length == 0 || a.Any(c => char.IsWhiteSpace(c) || c == '"' || c == '\'') ? "'" + a.Replace("'", "''") + "'" : a;
 
@@ -308,139 +282,6 @@ namespace ExternalIdp.Core.Juju
             }
             sb.Append('\\', backslashes * 2).Append('"');
             return sb.ToString();
-        }
-    }
-
-    /// <summary>
-    /// A private YAML options file (<c>app: {key: value}</c>) for juju deploy --config, in the folder that
-    /// juju can read (JujuCli.FileFolder):
-    /// owner-only before any content is written, deleted on Dispose whatever happened. Its name
-    /// carries the id of the process that wrote it (externalidp-&lt;pid&gt;-&lt;guid&gt;.yaml): a
-    /// process killed while juju ran can't delete its file, so the next one created in the same
-    /// folder deletes the files of processes that are gone.
-    /// </summary>
-    internal sealed class OptionsFile : IDisposable
-    {
-        private const string Prefix = "externalidp-";
-        private OptionsFile(string path) { Path = path; }
-        public string Path { get; }
-
-        /// <summary>
-        /// The options as juju reads them from a file or from standard input (juju config --file -):
-        /// <c>app:</c> and one <c>key: "value"</c> line per option. Holds the secrets in clear text.
-        /// </summary>
-        public static string Text(string application, IEnumerable<KeyValuePair<string, object>> options)
-        {
-            var sb = new StringBuilder();
-            sb.Append(application).Append(":\n");
-            foreach (var kv in options)
-            {
-                sb.Append("  ").Append(kv.Key).Append(": ");
-                if (kv.Value is bool b) sb.Append(b ? "true" : "false");
-                else sb.Append(Newtonsoft.Json.JsonConvert.ToString(kv.Value is SecretValue sv ? sv.Reveal() : Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture)));
-                sb.Append('\n');
-            }
-            return sb.ToString();
-        }
-
-        /// <summary>Writes the options file in directory (created when missing; null: the user's temp folder).</summary>
-        public static OptionsFile Create(string directory, string application, IEnumerable<KeyValuePair<string, object>> options)
-        {
-            var dir = directory ?? System.IO.Path.GetTempPath();
-            int pid;
-            using (var self = Process.GetCurrentProcess()) pid = self.Id;
-            var path = System.IO.Path.Combine(dir, Prefix + pid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N") + ".yaml");
-            var f = new OptionsFile(path);
-            try
-            {
-                Directory.CreateDirectory(dir);
-                RemoveOrphans(dir);
-                using (var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                {
-                    MakeOwnerOnly(path);
-                    var bytes = new UTF8Encoding(false).GetBytes(Text(application, options));
-                    fs.Write(bytes, 0, bytes.Length);
-                }
-                return f;
-            }
-            catch (ExternalIdpException)
-            {
-                f.Dispose();
-                throw;
-            }
-            catch (Exception e)
-            {
-                f.Dispose();
-                var inner = e is TargetInvocationException tie && tie.InnerException != null ? tie.InnerException : e;
-                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.WriteError,
-                    $"Could not write the private options file that passes the settings to juju ({inner.Message}). Nothing was changed. Check that the folder {dir} is writable (or can be created).", null, inner);
-            }
-        }
-
-        /// <summary>
-        /// Deletes the options files in dir whose writing process no longer runs (killed while juju
-        /// ran); returns how many. A file whose process id is in use again, or that can't be
-        /// deleted (another user's), is left alone.
-        /// </summary>
-        internal static void RemoveOrphans(string dir)
-        {
-            string[] files;
-            try { files = Directory.GetFiles(dir, Prefix + "*-*.yaml"); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { return; }
-            foreach (var file in files)
-            {
-                var name = System.IO.Path.GetFileNameWithoutExtension(file);
-                var parts = name.Substring(Prefix.Length).Split('-');
-                if (parts.Length != 2 || parts[1].Length != 32 || !int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)) continue;
-                if (IsRunning(pid)) continue;
-                try { File.Delete(file); }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
-            }
-        }
-
-        private static bool IsRunning(int pid)
-        {
-            try
-            {
-                using (var p = Process.GetProcessById(pid)) return !p.HasExited;
-            }
-            catch (ArgumentException) { return false; }       // no such process
-            catch (InvalidOperationException) { return false; }
-            catch (Exception) { return true; }                 // can't tell: keep the file
-        }
-
-        [DllImport("libc", EntryPoint = "chmod", SetLastError = true)]
-        private static extern int chmod(string path, int mode);
-
-        /// <summary>Unix mode 600 (File.SetUnixFileMode when the runtime has it, else chmod); on Windows the user's temp folder is already private.</summary>
-        private static void MakeOwnerOnly(string path)
-        {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
-            var modeType = Type.GetType("System.IO.UnixFileMode");
-            var set = modeType == null ? null : typeof(File).GetMethod("SetUnixFileMode", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), modeType }, null);
-            if (set != null)
-            {
-                set.Invoke(null, new[] { path, Enum.ToObject(modeType, 0x180) });
-                return;
-            }
-            if (chmod(path, 0x180) != 0)
-                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.PermissionDenied,
-                    "Could not make the options file private (chmod 600 failed), so no secret was written. Check its folder (the temp folder, TMPDIR, or ~/snap/juju/common for the juju snap) and try again.");
-        }
-
-        public void Dispose()
-        {
-            for (int i = 0; i < 5; i++)
-            {
-                try
-                {
-                    if (File.Exists(Path)) File.Delete(Path);
-                    return;
-                }
-                catch (IOException) { Thread.Sleep(50); }
-                catch (UnauthorizedAccessException) { Thread.Sleep(50); }
-            }
         }
     }
 }

@@ -75,8 +75,7 @@ namespace ExternalIdp.Core.Juju
             }
             catch (JsonException e)
             {
-                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidData,
-                    $"The output of '{what}' is not the JSON juju prints ({e.Message}). Check that 'juju' on PATH is the juju CLI and that it works: run '{what}' yourself.", null, e);
+                throw JujuMessages.NotJson(what, e);
             }
         }
 
@@ -160,8 +159,7 @@ namespace ExternalIdp.Core.Juju
             try { stream.Load(new StringReader(yaml)); }
             catch (YamlDotNet.Core.YamlException e)
             {
-                throw new ExternalIdpException(ErrorIds.JujuCommandFailed, ErrorKind.InvalidData,
-                    $"The output of '{what}' is not the YAML bundle juju prints (line {e.Start.Line}). Run '{what}' yourself to see what is wrong.", null, e);
+                throw JujuMessages.NotBundle(what, e);
             }
             var b = new Bundle();
             if (stream.Documents.Count == 0 || !(stream.Documents[0].RootNode is YamlMappingNode root)) return b;

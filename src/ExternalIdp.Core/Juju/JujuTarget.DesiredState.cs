@@ -19,11 +19,11 @@ namespace ExternalIdp.Core.Juju
             host = host ?? SilentHost.Instance;
             if (request == null) throw new ArgumentNullException(nameof(request));
             var o = options ?? new OperationOptions();
-            var cli = Cli();
-            var status = ReadStatus(cli, o, host);
-            if (!status.Apps.ContainsKey(_kratos)) throw KratosMissing(status.Apps.Keys);
+            var juju = Juju(host, o);
+            var status = juju.Status();
+            if (!status.Apps.ContainsKey(_kratos)) throw JujuMessages.KratosMissing(_kratos, Description, status.Apps.Keys);
             var integrators = status.Apps.Values.Where(a => a.Charm == IntegratorCharm).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
-            var bundle = integrators.Count == 0 ? new Bundle() : ReadBundle(cli, o, host);
+            var bundle = integrators.Count == 0 ? new Bundle() : juju.Bundle();
             var list = new List<TargetIdp>();
             foreach (var a in integrators)
             {
@@ -32,7 +32,7 @@ namespace ExternalIdp.Core.Juju
                 var idp = ToIdp(a.Name, charmOptions, related);
                 idp.Status = a.Status;
                 idp.StatusMessage = a.Message;
-                list.Add(new TargetIdp(idp, KratosView(charmOptions), related));
+                list.Add(new TargetIdp(idp, _charm.EntryOf(charmOptions), related));
             }
             var snapshot = new TargetSnapshot(TargetType, Description, list)
             {
@@ -48,7 +48,7 @@ namespace ExternalIdp.Core.Juju
                 if (p.Error != null || p.Action == PlanAction.None) continue;
                 try
                 {
-                    Check(p, status, list, snapshot);
+                    Check(p, status, bundle, list, snapshot);
                     todo.Add(p);
                 }
                 catch (ExternalIdpException e)
@@ -98,44 +98,23 @@ namespace ExternalIdp.Core.Juju
         /// <summary>The application a desired IdP gets: its name when Juju takes it, else one derived from it (google_oauth → google-oauth-idp).</summary>
         private static string AppNameFor(DesiredIdp d)
         {
-            if (d.Name != null && AppNamePattern.IsMatch(d.Name)) return d.Name;
+            if (d.Name != null && CharmRules.IsValidAppName(d.Name)) return d.Name;
             if (!ProviderCatalog.TryGet(d.Settings.Provider, out var kind)) kind = ProviderCatalog.Resolve("generic");
-            return DeriveName(kind, d.Name);
+            return CharmRules.DeriveName(kind, d.Name);
         }
 
-        /// <summary>The integrator's options by Kratos key (scope as a list, the mapper as base64://), secrets included.</summary>
-        private static Dictionary<string, object> KratosView(IDictionary<string, string> options)
-        {
-            var view = new Dictionary<string, object>(StringComparer.Ordinal);
-            foreach (var kv in OptionOf)
-            {
-                var v = OptionValue(options, kv.Value);
-                if (v == null) continue;
-                if (kv.Key == Fields.Scope) view[kv.Key] = SplitScope(v);
-                else if (kv.Key == Fields.MapperUrl) view[kv.Key] = DefaultMapper.ToMapperUrl(v);
-                else view[kv.Key] = v;
-            }
-            return view;
-        }
-
-        /// <summary>The checks of Add and Set that need no juju, for one planned IdP; throws what they would.</summary>
-        private void Check(IdpPlan p, ModelStatus status, List<TargetIdp> all, TargetSnapshot snapshot)
+        /// <summary>The checks of Add and Set that need no juju, for one planned IdP (the same IdpRequest and charm rules); throws what they would.</summary>
+        private void Check(IdpPlan p, ModelStatus status, Bundle bundle, List<TargetIdp> all, TargetSnapshot snapshot)
         {
             if (p.Action == PlanAction.Remove) return;
             if (p.Extras.Count > 0)
                 throw new ExternalIdpException(ErrorIds.ParameterNotSupported, ErrorKind.InvalidArgument,
                     $"{string.Join(", ", p.Extras.Keys.Select(k => "'" + k + "'"))} can't be set on Juju: the {IntegratorCharm} charm has no option for {(p.Extras.Count == 1 ? "it" : "them")}. Leave {(p.Extras.Count == 1 ? "it" : "them")} out of the desired IdP, or keep this IdP in a Kratos config file (-ConfigPath).", p.Name);
             var s = p.Settings;
-            RefuseUnsupported(s);
             if (p.Action == PlanAction.Add)
             {
-                var kind = ProviderCatalog.Resolve(s.Provider);
-                RequireCharmKind(kind);
-                IdpRules.ValidateValues(s);
-                var jsonnet = MapperSource(s);
-                IdpRules.RequireComplete(kind, IdpRules.BuildEntry(kind, s.ProviderId, s, applyDefaults: false), p.Name);
-                CheckUnsafe(ToOptions(kind, s, jsonnet));
-                ValidateAppName(p.Name);
+                var request = IdpRequest.ForAdd(s, _charm, p.Name);
+                CharmRules.ValidateAppName(p.Name);
                 if (status.Apps.TryGetValue(p.Name, out var app) && app.Charm != IntegratorCharm)
                     throw new ExternalIdpException(ErrorIds.IdpAlreadyExists, ErrorKind.ResourceExists,
                         $"'{p.Name}' already exists in {Description}: it is an application of charm '{app.Charm}'. Give the desired IdP another name.", p.Name);
@@ -143,31 +122,18 @@ namespace ExternalIdp.Core.Juju
                 if (clash != null)
                     throw new ExternalIdpException(ErrorIds.IdpAlreadyExists, ErrorKind.ResourceExists,
                         $"Provider id '{s.ProviderId}' is already used by '{clash.Idp.Name}', which is related to {_kratos}: Kratos would use only the first of two providers with one id. Give the desired IdP the name '{clash.Idp.Name}' (or its provider id), or another provider_id.", p.Name);
-                VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, kind.Name, VersionCheck.Keys(s, null), Description, p.Name);
+                VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, request.Kind.Name, VersionCheck.Keys(request), Description, p.Name);
                 return;
             }
-            // Change: the result must be complete for its kind, and what is sent must read back as text.
-            IdpRules.ValidateValues(s, allowEmptyProviderId: true);
-            var existing = p.Actual.Settings.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-            var currentProvider = p.Actual.Idp.Provider ?? "generic";
-            ProviderCatalog.TryGetExact(currentProvider, out var oldKind);
-            ProviderKind newKind = null;
-            if (s.Provider != null)
-            {
-                newKind = ProviderCatalog.Resolve(s.Provider);
-                RequireCharmKind(newKind);
-            }
-            if (oldKind == null && newKind == null)
+            // Change: the options Set would send, planned as Set plans them (the result complete for its kind, values that read back as text).
+            var changes = IdpRequest.ForSet(s, _charm);
+            var options = bundle.Apps.TryGetValue(p.Name, out var current) ? current.Options : new Dictionary<string, string>();
+            var currentProvider = CharmRules.ProviderOf(options);
+            if (changes.Kind == null && !ProviderCatalog.TryGetExact(currentProvider, out _))
                 throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
                     $"'{p.Name}' is configured with provider '{currentProvider}', which Kratos does not accept: give 'provider' with one of {ProviderCatalog.CharmKindList} in the desired IdP.", p.Name);
-            oldKind = oldKind ?? newKind;
-            newKind = newKind ?? oldKind;
-            var changeJsonnet = MapperSource(s);
-            existing[Fields.Provider] = oldKind.Name;
-            var delta = IdpRules.Changes(existing, oldKind, newKind, s, out _);
-            IdpRules.RequireComplete(newKind, IdpRules.Apply(existing, delta), p.Name);
-            CheckUnsafe(ToOptions(newKind, s, changeJsonnet).Where(kv => kv.Key != "provider" || s.Provider != null));
-            VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, s.Provider != null ? newKind.Name : null, VersionCheck.Keys(s, null), Description, p.Name);
+            var plan = _charm.PlanSet(p.Name, options, changes);
+            VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, changes.Kind != null ? plan.NewKind.Name : null, VersionCheck.Keys(changes), Description, p.Name);
         }
 
         /// <summary>Passes everything on to the cmdlet's host, and agrees to what Sync has already asked about.</summary>

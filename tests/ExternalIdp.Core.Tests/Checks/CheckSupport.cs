@@ -46,14 +46,17 @@ namespace ExternalIdp.Core.Tests.Checks
             id ??= provider;
             var s = new Dictionary<string, object>(settings ?? new Dictionary<string, object>(), StringComparer.Ordinal)
             {
-                [Fields.Id] = id,
-                [Fields.Provider] = provider,
+                [FieldTable.Id.Key] = id,
+                [FieldTable.Provider.Key] = provider,
             };
-            if (!s.ContainsKey(Fields.ClientId)) s[Fields.ClientId] = "client-" + id;
-            if (!s.ContainsKey(Fields.ClientSecret) && provider != "apple") s[Fields.ClientSecret] = ClientSecret;
+            if (!s.ContainsKey(FieldTable.ClientId.Key)) s[FieldTable.ClientId.Key] = "client-" + id;
+            if (!s.ContainsKey(FieldTable.ClientSecret.Key) && provider != "apple") s[FieldTable.ClientSecret.Key] = ClientSecret;
             var idp = new KratosIdp { Name = id, ProviderId = id, Provider = provider, TargetType = targetType, ConfigPath = targetType == "ConfigFile" ? "/tmp/kratos.yml" : null };
-            return new CheckSubject(idp, s, problems ?? new string[0]);
+            return new CheckSubject(idp, Entry(s), problems ?? new string[0]);
         }
+
+        /// <summary>An entry of these values (strings, string arrays), as a config file would give it.</summary>
+        public static ProviderEntry Entry(IDictionary<string, object> values) => ProviderEntry.FromPlain(values);
 
         public static CheckInput Input(params CheckSubject[] subjects) => new CheckInput(subjects) { NoKratosVersionReason = "No version in this test.", NoIdentitySchemaReason = "No schema in this test." };
 

@@ -25,7 +25,7 @@ namespace ExternalIdp.Core.Tests.Checks
         private static CheckSubject Apple(string pem, string team = "ABCDE12345", string keyId = "KEY9876543")
             => Subject("apple", "apple", new Dictionary<string, object>
             {
-                [Fields.AppleTeamId] = team, [Fields.ApplePrivateKeyId] = keyId, [Fields.ApplePrivateKey] = pem,
+                [FieldTable.AppleTeamId.Key] = team, [FieldTable.ApplePrivateKeyId.Key] = keyId, [FieldTable.ApplePrivateKey.Key] = pem,
             });
 
         private static void AssertNoKeyMaterial(KratosIdpCheck c, string pem)
@@ -118,7 +118,7 @@ namespace ExternalIdp.Core.Tests.Checks
         [InlineData("${TENANT}", R.Fail, "template placeholder")]
         public void Microsoft_tenants(string tenant, R expected, string message)
         {
-            var r = Check(Subject("microsoft", settings: new Dictionary<string, object> { [Fields.MicrosoftTenant] = tenant }));
+            var r = Check(Subject("microsoft", settings: new Dictionary<string, object> { [FieldTable.MicrosoftTenant.Key] = tenant }));
             AssertResult(r, CheckNames.MicrosoftTenant, expected, message);
         }
 
@@ -151,17 +151,17 @@ namespace ExternalIdp.Core.Tests.Checks
             KratosReleases.TryParse("v1.3.0", out var v130);
             KratosReleases.TryParse("v25.4.0", out var v254);
             var entry = new Dictionary<string, object> { ["id"] = "x", ["pkce"] = "auto", ["claims_source"] = "userinfo", ["subject_source"] = "oid" };
-            Assert.Equal(new[] { "key 'pkce' (from v1.3.0)", "subject_source 'oid' (from v25.4.0)" }, KratosReleases.Rejected(v110, "microsoft", entry));
-            Assert.Equal(new[] { "subject_source 'oid' (from v25.4.0)" }, KratosReleases.Rejected(v130, "microsoft", entry));
-            Assert.Empty(KratosReleases.Rejected(v254, "microsoft", entry));
-            Assert.Equal(new[] { "provider 'salesforce' (from v1.3.0)" }, KratosReleases.Rejected(v110, "salesforce", new Dictionary<string, object>()));
-            Assert.Equal(new[] { "key 'account_linking_mode' (from v26.2.0)" }, KratosReleases.Rejected(v254, "google", new Dictionary<string, object> { ["account_linking_mode"] = "automatic" }));
+            Assert.Equal(new[] { "key 'pkce' (from v1.3.0)", "subject_source 'oid' (from v25.4.0)" }, KratosReleases.Rejected(v110, "microsoft", CheckSupport.Entry(entry)));
+            Assert.Equal(new[] { "subject_source 'oid' (from v25.4.0)" }, KratosReleases.Rejected(v130, "microsoft", CheckSupport.Entry(entry)));
+            Assert.Empty(KratosReleases.Rejected(v254, "microsoft", CheckSupport.Entry(entry)));
+            Assert.Equal(new[] { "provider 'salesforce' (from v1.3.0)" }, KratosReleases.Rejected(v110, "salesforce", CheckSupport.Entry(new Dictionary<string, object>())));
+            Assert.Equal(new[] { "key 'account_linking_mode' (from v26.2.0)" }, KratosReleases.Rejected(v254, "google", CheckSupport.Entry(new Dictionary<string, object> { ["account_linking_mode"] = "automatic" })));
         }
 
         [Fact]
         public void The_version_comes_from_the_parameter_before_the_config_file()
         {
-            var s = Subject("generic", "kc", new Dictionary<string, object> { [Fields.IssuerUrl] = "https://sso.example.com", [Fields.Pkce] = "force" });
+            var s = Subject("generic", "kc", new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = "https://sso.example.com", [FieldTable.Pkce.Key] = "force" });
             var input = Input(s);
             input.KratosVersion = "v1.3.0";
             input.KratosVersionSource = "the config file's version: key";
@@ -184,7 +184,7 @@ namespace ExternalIdp.Core.Tests.Checks
             var ok = Subject("google");
             ok.Notes.Add("selfservice.methods.oidc.enabled is not true");
             AssertResult(Check(ok), CheckNames.Settings, R.Warning, "oidc.enabled is not true");
-            var r = Check(Subject("google", settings: new Dictionary<string, object> { [Fields.MapperUrl] = DefaultMapper.UrlFor(ProviderCatalog.Resolve("google")) }));
+            var r = Check(Subject("google", settings: new Dictionary<string, object> { [FieldTable.MapperUrl.Key] = DefaultMapper.UrlFor(ProviderCatalog.Resolve("google")) }));
             AssertResult(r, CheckNames.Settings, R.Pass, "client_id, client_secret, mapper_url");
             Assert.DoesNotContain(ClientSecret, r[CheckNames.Settings].Message);
         }
@@ -210,7 +210,7 @@ namespace ExternalIdp.Core.Tests.Checks
         }
 
         private static CheckSubject WithMapper(string provider, string mapperUrl)
-            => Subject(provider, settings: new Dictionary<string, object> { [Fields.MapperUrl] = mapperUrl });
+            => Subject(provider, settings: new Dictionary<string, object> { [FieldTable.MapperUrl.Key] = mapperUrl });
 
         [Fact]
         public void The_quickstart_schema_takes_the_default_mapper()

@@ -38,7 +38,7 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void Google_passes_every_online_check_with_the_issuer_Kratos_fixes_for_it()
         {
-            var r = Check(Subject("google", settings: new Dictionary<string, object> { [Fields.Scope] = new[] { "email", "profile" } }));
+            var r = Check(Subject("google", settings: new Dictionary<string, object> { [FieldTable.Scope.Key] = new[] { "email", "profile" } }));
             AllOnlinePass(r);
             Assert.Equal(_fx.Http + "/google/.well-known/openid-configuration", r[CheckNames.Discovery].Url);
             Assert.Contains($"'{_fx.Http}/google'", r[CheckNames.Issuer].Message);
@@ -57,7 +57,7 @@ namespace ExternalIdp.Core.Tests.Checks
         {
             var r = Check(Subject("microsoft", settings: new Dictionary<string, object>
             {
-                [Fields.MicrosoftTenant] = tenant, [Fields.Scope] = new[] { "openid", "email", "profile" },
+                [FieldTable.MicrosoftTenant.Key] = tenant, [FieldTable.Scope.Key] = new[] { "openid", "email", "profile" },
             }));
             AllOnlinePass(r);
             Assert.Equal($"{_fx.Http}/microsoft/{tenant}/v2.0/.well-known/openid-configuration", r[CheckNames.Discovery].Url);
@@ -70,7 +70,7 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void Microsoft_fails_when_the_document_names_another_tenant()
         {
-            var r = Check(Subject("microsoft", settings: new Dictionary<string, object> { [Fields.MicrosoftTenant] = "99999999-9999-9999-9999-999999999999" }));
+            var r = Check(Subject("microsoft", settings: new Dictionary<string, object> { [FieldTable.MicrosoftTenant.Key] = "99999999-9999-9999-9999-999999999999" }));
             AssertResult(r, CheckNames.Discovery, R.Pass);
             AssertResult(r, CheckNames.Issuer, R.Fail, "names tenant 88888888-8888-8888-8888-888888888888");
         }
@@ -78,7 +78,7 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void Microsoft_with_an_unknown_tenant_fails_discovery()
         {
-            var r = Check(Subject("microsoft", settings: new Dictionary<string, object> { [Fields.MicrosoftTenant] = "fabrikam.example" }));
+            var r = Check(Subject("microsoft", settings: new Dictionary<string, object> { [FieldTable.MicrosoftTenant.Key] = "fabrikam.example" }));
             AssertResult(r, CheckNames.Discovery, R.Fail, "404");
             foreach (var c in CheckNames.Online.Skip(1)) AssertResult(r, c, R.Skipped, "could not be read");
         }
@@ -86,7 +86,7 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void Apple_passes_with_its_fixed_issuer_and_names_the_missing_pkce_announcement()
         {
-            var r = Check(Subject("apple", settings: new Dictionary<string, object> { [Fields.Scope] = new[] { "email", "name" } }));
+            var r = Check(Subject("apple", settings: new Dictionary<string, object> { [FieldTable.Scope.Key] = new[] { "email", "name" } }));
             AllOnlinePass(r);
             Assert.Contains("doesn't list S256", r[CheckNames.Pkce].Message);
             Assert.Contains("3 keys", r[CheckNames.Jwks].Message);
@@ -95,7 +95,7 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void Gitlab_without_issuer_url_reads_gitlab_com()
         {
-            var r = Check(Subject("gitlab", settings: new Dictionary<string, object> { [Fields.Scope] = new[] { "read_user", "openid", "profile", "email" } }));
+            var r = Check(Subject("gitlab", settings: new Dictionary<string, object> { [FieldTable.Scope.Key] = new[] { "read_user", "openid", "profile", "email" } }));
             AllOnlinePass(r);
             Assert.Equal(_fx.Http + "/gitlab/.well-known/openid-configuration", r[CheckNames.Discovery].Url);
             Assert.Contains("doesn't set, so it signs in without PKCE", r[CheckNames.Pkce].Message);
@@ -104,11 +104,11 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void Gitlab_issuer_url_with_a_trailing_slash_warns_only_when_pkce_discovery_compares_it()
         {
-            var settings = new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Http + "/gitlab/" };
+            var settings = new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Http + "/gitlab/" };
             var r = Check(Subject("gitlab", settings: settings));
             AssertResult(r, CheckNames.Discovery, R.Pass);
             AssertResult(r, CheckNames.Issuer, R.Warning, $"Set issuer_url to '{_fx.Http}/gitlab'");
-            settings[Fields.Pkce] = "never";
+            settings[FieldTable.Pkce.Key] = "never";
             r = Check(Subject("gitlab", settings: settings));
             AssertResult(r, CheckNames.Issuer, R.Pass, "matters only for PKCE auto-discovery");
             AssertResult(r, CheckNames.Pkce, R.Skipped, "pkce: never");
@@ -117,7 +117,7 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void A_keycloak_realm_passes_as_a_generic_issuer()
         {
-            var r = Check(Subject("generic", "keycloak", new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Keycloak, [Fields.Scope] = new[] { "email", "profile" } }));
+            var r = Check(Subject("generic", "keycloak", new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Keycloak, [FieldTable.Scope.Key] = new[] { "email", "profile" } }));
             AllOnlinePass(r);
             Assert.Contains("character for character", r[CheckNames.Issuer].Message);
         }
@@ -125,7 +125,7 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void A_generic_issuer_url_with_a_trailing_slash_fails_as_go_oidc_fails_it()
         {
-            var r = Check(Subject("generic", "keycloak", new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Keycloak + "/" }));
+            var r = Check(Subject("generic", "keycloak", new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Keycloak + "/" }));
             AssertResult(r, CheckNames.Discovery, R.Pass);
             AssertResult(r, CheckNames.Issuer, R.Fail, $"Set issuer_url to '{_fx.Keycloak}'");
             Assert.Contains("issuer did not match", r[CheckNames.Issuer].Message);
@@ -135,20 +135,20 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void A_wrong_issuer_fails_and_names_the_one_to_use()
         {
-            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Http + "/broken/wrong-issuer" }));
+            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Http + "/broken/wrong-issuer" }));
             AssertResult(r, CheckNames.Issuer, R.Fail, $"'{_fx.Http}/keycloak/auth/realms/other_realm'");
         }
 
         [Fact]
         public void Pkce_force_fails_without_S256_and_auto_signs_in_without_pkce()
         {
-            var settings = new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Http + "/broken/no-s256", [Fields.Pkce] = "force" };
+            var settings = new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Http + "/broken/no-s256", [FieldTable.Pkce.Key] = "force" };
             var r = Check(Subject("generic", "kc", settings));
             AssertResult(r, CheckNames.Pkce, R.Fail, "lists only plain");
-            settings[Fields.Pkce] = "auto";
+            settings[FieldTable.Pkce.Key] = "auto";
             r = Check(Subject("generic", "kc", settings));
             AssertResult(r, CheckNames.Pkce, R.Pass, "doesn't list S256 in code_challenge_methods_supported, so Kratos signs in without PKCE");
-            settings.Remove(Fields.Pkce);
+            settings.Remove(FieldTable.Pkce.Key);
             r = Check(Subject("generic", "kc", settings));
             AssertResult(r, CheckNames.Pkce, R.Pass, "Kratos's default: auto");
         }
@@ -156,7 +156,7 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void A_scope_the_idp_does_not_list_is_a_warning_that_names_it()
         {
-            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Http + "/broken/missing-scope", [Fields.Scope] = new[] { "email", "profile" } }));
+            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Http + "/broken/missing-scope", [FieldTable.Scope.Key] = new[] { "email", "profile" } }));
             AssertResult(r, CheckNames.Scopes, R.Warning, "doesn't list email in scopes_supported");
             Assert.DoesNotContain("profile,", r[CheckNames.Scopes].Message.Split("scopes_supported")[0]);
         }
@@ -172,7 +172,7 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void A_404_fails_discovery_and_skips_the_rest()
         {
-            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Http + "/broken/not-found" }));
+            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Http + "/broken/not-found" }));
             AssertResult(r, CheckNames.Discovery, R.Fail, "answered 404 Not Found");
             Assert.Contains("Check issuer_url", r[CheckNames.Discovery].Message);
             foreach (var c in CheckNames.Online.Skip(1)) AssertResult(r, c, R.Skipped);
@@ -182,7 +182,7 @@ namespace ExternalIdp.Core.Tests.Checks
         public void A_slow_issuer_fails_after_the_timeout_not_later()
         {
             var watch = Stopwatch.StartNew();
-            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Http + "/broken/slow" }), timeoutSec: 1);
+            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Http + "/broken/slow" }), timeoutSec: 1);
             watch.Stop();
             AssertResult(r, CheckNames.Discovery, R.Fail, "gave no answer within 1 s (-TimeoutSec)");
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"took {watch.Elapsed}");
@@ -191,14 +191,14 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void Invalid_json_fails_discovery()
         {
-            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Http + "/broken/invalid-json" }));
+            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Http + "/broken/invalid-json" }));
             AssertResult(r, CheckNames.Discovery, R.Fail, "answered 200 but not with JSON");
         }
 
         [Fact]
         public void A_self_signed_certificate_is_a_tls_failure_with_its_reason()
         {
-            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Https + "/keycloak/auth/realms/simple_openid_test" }));
+            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Https + "/keycloak/auth/realms/simple_openid_test" }));
             AssertResult(r, CheckNames.Discovery, R.Fail, "failed TLS");
             Assert.Contains("not issued by an authority this machine trusts", r[CheckNames.Discovery].Message);
         }
@@ -206,7 +206,7 @@ namespace ExternalIdp.Core.Tests.Checks
         [Fact]
         public void An_empty_key_set_fails_jwks()
         {
-            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Http + "/broken/empty-keys" }));
+            var r = Check(Subject("generic", "kc", new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Http + "/broken/empty-keys" }));
             AssertResult(r, CheckNames.Issuer, R.Pass);
             AssertResult(r, CheckNames.Jwks, R.Fail, "empty key set");
         }
@@ -238,11 +238,11 @@ namespace ExternalIdp.Core.Tests.Checks
             var subjects = new[]
             {
                 Subject("google", "google-" + marker),
-                Subject("microsoft", "ms-" + marker, new Dictionary<string, object> { [Fields.MicrosoftTenant] = "common" }),
-                Subject("generic", "kc-" + marker, new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Keycloak }),
+                Subject("microsoft", "ms-" + marker, new Dictionary<string, object> { [FieldTable.MicrosoftTenant.Key] = "common" }),
+                Subject("generic", "kc-" + marker, new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Keycloak }),
                 Subject("apple", "apple-" + marker, new Dictionary<string, object>
                 {
-                    [Fields.AppleTeamId] = "TEAM123456", [Fields.ApplePrivateKeyId] = "KEY1234567", [Fields.ApplePrivateKey] = pem,
+                    [FieldTable.AppleTeamId.Key] = "TEAM123456", [FieldTable.ApplePrivateKeyId.Key] = "KEY1234567", [FieldTable.ApplePrivateKey.Key] = pem,
                 }),
             };
             var before = _fx.Server.Requests.Count;
@@ -278,7 +278,7 @@ namespace ExternalIdp.Core.Tests.Checks
         {
             await using var slow = await FakeIdpServer.StartAsync(FakeIdpFixture.Fixtures, delayMs: 300);
             var issuer = slow.HttpUrl + "/keycloak/auth/realms/simple_openid_test";
-            CheckSubject Kc(int i) => Subject("generic", "kc" + i, new Dictionary<string, object> { [Fields.IssuerUrl] = issuer });
+            CheckSubject Kc(int i) => Subject("generic", "kc" + i, new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = issuer });
             using var checker = Checker(timeoutSec: 10);
             // Warm up the connection pool and JIT, then one IdP, then ten.
             await checker.CheckAsync(Kc(0), Input(Kc(0)), CancellationToken.None);
@@ -300,7 +300,7 @@ namespace ExternalIdp.Core.Tests.Checks
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
             using var checker = Checker(_fx, timeoutSec: 30);
-            var s = Subject("generic", "kc", new Dictionary<string, object> { [Fields.IssuerUrl] = _fx.Http + "/broken/slow" });
+            var s = Subject("generic", "kc", new Dictionary<string, object> { [FieldTable.IssuerUrl.Key] = _fx.Http + "/broken/slow" });
             var watch = Stopwatch.StartNew();
             Assert.ThrowsAny<OperationCanceledException>(() => checker.CheckAsync(s, Input(s), cts.Token).GetAwaiter().GetResult());
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");

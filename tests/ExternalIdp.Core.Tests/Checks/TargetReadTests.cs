@@ -135,9 +135,9 @@ selfservice:
             Assert.Equal(new[] { "status", "export-bundle" }, m.Calls().Select(a => a[0]));
             Assert.Equal(new[] { "github-idp", "gitlab-idp", "google-idp" }, input.Idps.Select(s => s.Idp.Name));
             var gitlab = input.Idps[1];
-            Assert.Equal("seed-secret-3", gitlab.Setting(Fields.ClientSecret));
-            Assert.Null(gitlab.Setting(Fields.IssuerUrl)); // the charm passes issuer_url only for generic and auth0
-            Assert.Equal(new[] { "read_user", "openid" }, gitlab.ListSetting(Fields.Scope));
+            Assert.Equal("seed-secret-3", gitlab.Setting(FieldTable.ClientSecret));
+            Assert.Null(gitlab.Setting(FieldTable.IssuerUrl)); // the charm passes issuer_url only for generic and auth0
+            Assert.Equal(new[] { "read_user", "openid" }, gitlab.ListSetting(FieldTable.Scope));
             Assert.Equal("Juju", gitlab.Idp.TargetType);
 
             var r = Offline(input, "google-idp");

@@ -322,7 +322,7 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         public void Generated_id_matches_the_charm()
         {
             var path = TempFile("kratos.yml", Base);
-            var s = new IdpSettings { Provider = "github", ClientId = "client_id", ClientSecret = SecretValue.FromPlainText("x") };
+            var s = new IdpSettings { Provider = "github", ClientId = "client_id", ClientSecret = TestSecrets.Plain("x") };
             var idp = new ConfigFileTarget(path, null).Add(null, s, Opt, new RecordingHost());
             Assert.Equal("github_96da49381769303a6515a8785c7f19c383db376a", idp.Name);
         }
@@ -354,7 +354,7 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             var all = new[]
             {
                 t.Add(null, Google(), Opt, host), t.Add(null, Apple(), Opt, host), t.Add(null, Generic(), Opt, host),
-                t.Set("test-google", new IdpSettings { ClientSecret = SecretValue.FromPlainText("rotated-secret-9") }, Opt, host),
+                t.Set("test-google", new IdpSettings { ClientSecret = TestSecrets.Plain("rotated-secret-9") }, Opt, host),
             }.Concat(t.GetIdps(host));
             var json = JsonConvert.SerializeObject(all);
             foreach (var s in Secrets.Concat(new[] { "rotated-secret-9" }))
@@ -422,7 +422,7 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             var path = TestSupport.TempFile("kratos.yml", text);
             var t = new ConfigFileTarget(path, null);
             Assert.Equal("Valid", t.GetIdps(null)[0].Status);
-            t.Set("apple", new IdpSettings { Scope = new string[0], ApplePrivateKey = SecretValue.FromPlainText(TestSupport.ApplePem) }, Opt, new RecordingHost());
+            t.Set("apple", new IdpSettings { Scope = new string[0], ApplePrivateKey = TestSecrets.Plain(TestSupport.ApplePem) }, Opt, new RecordingHost());
             var e = TestSupport.EntryOf(path, null, "apple");
             Assert.Null(TestSupport.List(e, "scope"));
             Assert.Equal(TestSupport.ApplePem, TestSupport.Scalar(e, "apple_private_key"));
@@ -439,7 +439,7 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             var t = new ConfigFileTarget(path, null);
             t.Set("a", new IdpSettings { Label = "A: one", Pkce = "force" }, Opt, new RecordingHost());
             Assert.Equal("          - {id: a, provider: github, client_id: x, client_secret: y, mapper_url: \"file:///m\", label: \"A: one\", pkce: force}\n", TestSupport.SplitLines(File.ReadAllText(path))[6]);
-            var ex = Assert.Throws<ExternalIdpException>(() => t.Set("a", new IdpSettings { ClientSecret = SecretValue.FromPlainText("") }, Opt, new RecordingHost()));
+            var ex = Assert.Throws<ExternalIdpException>(() => t.Set("a", new IdpSettings { ClientSecret = TestSecrets.Plain("") }, Opt, new RecordingHost()));
             Assert.Equal(ErrorIds.InvalidConfiguration, ex.ErrorId);
             t.Set("a", new IdpSettings { Pkce = "" }, Opt, new RecordingHost());
             Assert.Null(TestSupport.Scalar(TestSupport.EntryOf(path, null, "a"), "pkce"));

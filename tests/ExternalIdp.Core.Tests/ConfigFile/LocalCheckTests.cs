@@ -121,7 +121,7 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             var text = sb.ToString();
             var path = TempFile("kratos.yml", text);
             var t = new ConfigFileTarget(path, null);
-            var gh = new IdpSettings { Provider = "github", ProviderId = "gh-new", ClientId = "c", ClientSecret = SecretValue.FromPlainText("s"), MapperUrl = "file:///m.jsonnet", Scope = new[] { "user:email" } };
+            var gh = new IdpSettings { Provider = "github", ProviderId = "gh-new", ClientId = "c", ClientSecret = TestSecrets.Plain("s"), MapperUrl = "file:///m.jsonnet", Scope = new[] { "user:email" } };
             var added = t.Add(null, gh, Opt, new RecordingHost());
             Assert.Equal("Local", t.LastCheck);
             AssertSameAsRead(added, path);

@@ -35,7 +35,7 @@ namespace ExternalIdp.Core.Tests.ConfigFile
 
         private static IdpSettings Github(string id) => new IdpSettings
         {
-            Provider = "github", ProviderId = id, ClientId = "c-" + id, ClientSecret = SecretValue.FromPlainText("s-" + id),
+            Provider = "github", ProviderId = id, ClientId = "c-" + id, ClientSecret = TestSecrets.Plain("s-" + id),
             MapperUrl = "file:///m.jsonnet", Scope = new[] { "user:email" },
         };
 

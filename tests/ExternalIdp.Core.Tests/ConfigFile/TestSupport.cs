@@ -75,25 +75,25 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         public static IdpSettings Google() => new IdpSettings
         {
             Provider = "google", ProviderId = "test-google", ClientId = "123-abc.apps.googleusercontent.com",
-            ClientSecret = SecretValue.FromPlainText(GoogleSecret),
+            ClientSecret = TestSecrets.Plain(GoogleSecret),
         };
 
         public static IdpSettings Entra() => new IdpSettings
         {
             Provider = "microsoft", ProviderId = "test-entra", ClientId = "0b7c5a8e-1111-4222-8333-944455556666",
-            ClientSecret = SecretValue.FromPlainText(EntraSecret), TenantId = "contoso.onmicrosoft.com", SubjectSource = "oid",
+            ClientSecret = TestSecrets.Plain(EntraSecret), TenantId = "contoso.onmicrosoft.com", SubjectSource = "oid",
         };
 
         public static IdpSettings Apple() => new IdpSettings
         {
             Provider = "apple", ProviderId = "test-apple", ClientId = "com.example.web",
-            AppleTeamId = "ABCDE12345", ApplePrivateKeyId = "KEY1234567", ApplePrivateKey = SecretValue.FromPlainText(ApplePem),
+            AppleTeamId = "ABCDE12345", ApplePrivateKeyId = "KEY1234567", ApplePrivateKey = TestSecrets.Plain(ApplePem),
         };
 
         public static IdpSettings Generic() => new IdpSettings
         {
             Provider = "generic", ProviderId = "test-oidc", ClientId = "kratos", Label = "Staff SSO: #1 [internal]",
-            ClientSecret = SecretValue.FromPlainText(OidcSecret), IssuerUrl = "https://login.example.com/realms/main",
+            ClientSecret = TestSecrets.Plain(OidcSecret), IssuerUrl = "https://login.example.com/realms/main",
             Scope = new[] { "openid", "email", "profile" }, Pkce = "force", MapperUrl = "file:///etc/config/kratos/oidc.jsonnet",
         };
 

@@ -100,7 +100,7 @@ selfservice:
             {
                 s.Provider = "google";
                 s.ClientId = "1234-abc.apps.googleusercontent.com";
-                s.ClientSecret = SecretValue.FromPlainText(GoogleSecret);
+                s.ClientSecret = TestSecrets.Plain(GoogleSecret);
                 s.Label = "Google";
             });
             d.SecretNames["client_secret"] = "google";
@@ -175,7 +175,7 @@ selfservice:
             var path = NewFile();
             var t = new ConfigFileTarget(path, null);
             var corp = DesiredSupport.Desired("corp", s => { s.Provider = "google"; s.Scope = new[] { "email" }; });
-            var github = DesiredSupport.Desired("github", s => { s.ClientId = "gh-client-2"; s.ClientSecret = SecretValue.FromPlainText("new-gh-secret-value"); });
+            var github = DesiredSupport.Desired("github", s => { s.ClientId = "gh-client-2"; s.ClientSecret = TestSecrets.Plain("new-gh-secret-value"); });
             github.SecretNames["client_secret"] = "github";
             var host = new AskingHost();
             var r = DesiredSupport.Sync(t, host, false, false, corp, github);
@@ -258,7 +258,7 @@ selfservice:
         {
             var path = NewFile();
             var t = new ConfigFileTarget(path, null);
-            var badTenant = DesiredSupport.Desired("entra", s => { s.Provider = "microsoft"; s.ClientId = "c"; s.TenantId = "not a tenant"; s.ClientSecret = SecretValue.FromPlainText("x-secret"); });
+            var badTenant = DesiredSupport.Desired("entra", s => { s.Provider = "microsoft"; s.ClientId = "c"; s.TenantId = "not a tenant"; s.ClientSecret = TestSecrets.Plain("x-secret"); });
             var noSecret = DesiredSupport.Desired("gitlab", s => { s.Provider = "gitlab"; s.ClientId = "c"; });
             noSecret.SecretNames["client_secret"] = "gitlab-app";
             noSecret.SecretProblems["client_secret"] = "the vault 'ci' has no secret 'gitlab-app'";
@@ -290,7 +290,7 @@ selfservice:
             // The file says version: v1.3.0; account_linking_mode came with v26.2.0, the uaepass kind too.
             var linking = DesiredSupport.Desired("corp");
             linking.Extras["account_linking_mode"] = "automatic";
-            var uae = DesiredSupport.Desired("uae", s => { s.Provider = "uaepass"; s.ClientId = "c"; s.ClientSecret = SecretValue.FromPlainText("uae-secret"); });
+            var uae = DesiredSupport.Desired("uae", s => { s.Provider = "uaepass"; s.ClientId = "c"; s.ClientSecret = TestSecrets.Plain("uae-secret"); });
             var before = File.ReadAllText(path);
             r = DesiredSupport.Sync(t, new AskingHost(), false, false, linking, uae);
             Assert.Equal(ErrorIds.NotSupportedByVersion, r.Plans[0].Error.ErrorId);
@@ -315,7 +315,7 @@ selfservice:
             var read = DesiredStateFile.Parse(text, "exported.yml", json: false);
             // The secrets, as -Secret would give them: by the names Export wrote.
             var secrets = new Dictionary<string, string> { ["github"] = DesiredSupport.GithubSecret, ["corp"] = DesiredSupport.CorpSecret };
-            foreach (var d in read) d.Settings.ClientSecret = SecretValue.FromPlainText(secrets[d.SecretNames["client_secret"]]);
+            foreach (var d in read) d.Settings.ClientSecret = TestSecrets.Plain(secrets[d.SecretNames["client_secret"]]);
 
             var copy = new ConfigFileTarget(NewFile(DesiredSupport.Empty), null);
             var r = DesiredSupport.Sync(copy, new AskingHost(), false, false, read.ToArray());
@@ -326,7 +326,7 @@ selfservice:
             for (int i = 0; i < a.Count; i++)
             {
                 Assert.Equal(Newtonsoft.Json.JsonConvert.SerializeObject(Strip(a[i].Idp)), Newtonsoft.Json.JsonConvert.SerializeObject(Strip(b[i].Idp)));
-                Assert.True(Planner.SameValue(a[i].Settings.ToDictionary(kv => kv.Key, kv => kv.Value), b[i].Settings.ToDictionary(kv => kv.Key, kv => kv.Value)), a[i].Idp.Name);
+                Assert.True(Planner.SameValue(a[i].Settings.ToDictionary(kv => kv.Key, kv => DesiredSettings.Neutral(kv.Value)), b[i].Settings.ToDictionary(kv => kv.Key, kv => DesiredSettings.Neutral(kv.Value))), a[i].Idp.Name);
             }
             Assert.Empty(DesiredSupport.Compare(copy, true, read.ToArray()).Plans.SelectMany(p => p.Differences));
         }
@@ -347,7 +347,7 @@ selfservice:
                 if (!_done)
                 {
                     _done = true;
-                    new ConfigFileTarget(_path, null).Add("meanwhile", new IdpSettings { Provider = "github", ClientId = "m", ClientSecret = SecretValue.FromPlainText("meanwhile-secret") }, new OperationOptions(), SilentHost.Instance);
+                    new ConfigFileTarget(_path, null).Add("meanwhile", new IdpSettings { Provider = "github", ClientId = "m", ClientSecret = TestSecrets.Plain("meanwhile-secret") }, new OperationOptions(), SilentHost.Instance);
                 }
                 return true;
             }

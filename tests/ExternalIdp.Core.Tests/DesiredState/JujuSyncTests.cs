@@ -23,7 +23,7 @@ namespace ExternalIdp.Core.Tests.DesiredState
                 s.Provider = "microsoft";
                 s.ClientId = "c3d7e1a2-ms-client";
                 s.TenantId = "contoso.onmicrosoft.com";
-                s.ClientSecret = SecretValue.FromPlainText(MsSecret);
+                s.ClientSecret = TestSecrets.Plain(MsSecret);
                 s.Label = "Contoso";
             });
             d.SecretNames["client_secret"] = "entra";
@@ -64,10 +64,10 @@ namespace ExternalIdp.Core.Tests.DesiredState
             var t = m.Target();
             var pkce = DesiredSupport.Google("pkce-idp");
             pkce.Settings.Pkce = "force";
-            var salesforce = DesiredSupport.Desired("sf-idp", s => { s.Provider = "salesforce"; s.ClientId = "c"; s.ClientSecret = SecretValue.FromPlainText("sf-secret-1"); });
+            var salesforce = DesiredSupport.Desired("sf-idp", s => { s.Provider = "salesforce"; s.ClientId = "c"; s.ClientSecret = TestSecrets.Plain("sf-secret-1"); });
             var extra = DesiredSupport.Desired("github-idp");
             extra.Extras["auth_url"] = "https://example.com/auth";
-            var numeric = DesiredSupport.Desired("fb-idp", s => { s.Provider = "facebook"; s.ClientId = "1234567890"; s.ClientSecret = SecretValue.FromPlainText("fb-secret-1"); });
+            var numeric = DesiredSupport.Desired("fb-idp", s => { s.Provider = "facebook"; s.ClientId = "1234567890"; s.ClientSecret = TestSecrets.Plain("fb-secret-1"); });
             var fileMapper = DesiredSupport.Google("mapped-idp");
             fileMapper.Settings.MapperUrl = "file:///etc/kratos/google.jsonnet";
             m.ClearLog();
@@ -166,8 +166,8 @@ selfservice:
                 Assert.All(r.Plans, p => Assert.Null(p.Error));
                 var back = DesiredSupport.Compare(fresh).Snapshot.Idps.ToDictionary(i => i.Idp.ProviderId);
                 Assert.Equal(new[] { "google", "microsoft_6e1ce1792c6e3594dfc2f2e9f53d386fcfab4d36" }, back.Keys.OrderBy(k => k));
-                Assert.Equal("GOCSPX-moved-google-secret", back["google"].Secret("client_secret"));
-                Assert.Equal("moved-ms-secret-value", back["microsoft_6e1ce1792c6e3594dfc2f2e9f53d386fcfab4d36"].Secret("client_secret"));
+                Assert.Equal("GOCSPX-moved-google-secret", back["google"].Secret(FieldTable.ClientSecret));
+                Assert.Equal("moved-ms-secret-value", back["microsoft_6e1ce1792c6e3594dfc2f2e9f53d386fcfab4d36"].Secret(FieldTable.ClientSecret));
                 Assert.Equal("some-tenant.example.com", back["microsoft_6e1ce1792c6e3594dfc2f2e9f53d386fcfab4d36"].Idp.TenantId);
                 // The integrators left the mapper to the charm: in the file they get the default one, so Kratos takes the entries.
                 Assert.All(fresh.GetIdps(host), i => Assert.Equal("Valid", i.Status));

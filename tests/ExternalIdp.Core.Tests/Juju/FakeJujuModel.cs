@@ -135,7 +135,7 @@ namespace ExternalIdp.Core.Tests.Juju
         public Dictionary<string, string> Env { get; }
 
         public JujuTarget Target(string model = null, string kratos = "kratos")
-            => new JujuTarget(model, kratos, new Dictionary<string, string>(Env)) { TempDirectory = TempDir, PollInterval = TimeSpan.FromMilliseconds(20) };
+            => new JujuTarget(model, kratos, new Dictionary<string, string>(Env), TempDir, TimeSpan.FromMilliseconds(20));
 
         /// <summary>Every logged invocation (argv), optionally without `juju version`.</summary>
         public List<string[]> Calls(bool withVersion = false)

@@ -64,7 +64,7 @@ namespace ExternalIdp.Core.Tests.Juju
         public void ProviderTheCharmCannotDo(string provider, string hint)
         {
             using var m = new FakeJujuModel();
-            var e = Fails(() => m.Target().Add(null, new IdpSettings { Provider = provider, ClientId = "c", ClientSecret = SecretValue.FromPlainText("s") }, new OperationOptions(), SilentHost.Instance));
+            var e = Fails(() => m.Target().Add(null, new IdpSettings { Provider = provider, ClientId = "c", ClientSecret = TestSecrets.Plain("s") }, new OperationOptions(), SilentHost.Instance));
             Assert.Equal(ErrorIds.ProviderNotSupported, e.ErrorId);
             Assert.Contains(hint, e.Message);
             Assert.Empty(m.Calls(withVersion: true));
@@ -116,7 +116,7 @@ namespace ExternalIdp.Core.Tests.Juju
             Assert.Equal(ErrorIds.InvalidConfiguration, e.ErrorId);
             Assert.Contains("-TenantId", e.Message);
 
-            var badIssuer = new IdpSettings { Provider = "generic", ClientId = "c", ClientSecret = SecretValue.FromPlainText("s"), IssuerUrl = "not a url" };
+            var badIssuer = new IdpSettings { Provider = "generic", ClientId = "c", ClientSecret = TestSecrets.Plain("s"), IssuerUrl = "not a url" };
             Assert.Equal(ErrorIds.InvalidConfiguration, Fails(() => t.Add(null, badIssuer, new OperationOptions(), SilentHost.Instance)).ErrorId);
 
             Assert.Equal(ErrorIds.UnknownProvider, Fails(() => t.Add(null, new IdpSettings { Provider = "azuread", ClientId = "c" }, new OperationOptions(), SilentHost.Instance)).ErrorId);
@@ -141,7 +141,7 @@ namespace ExternalIdp.Core.Tests.Juju
             Assert.Contains("-ConfigPath", e.Message);
 
             var secret = GoogleIdp();
-            secret.ClientSecret = SecretValue.FromPlainText("abc #not-a-comment");
+            secret.ClientSecret = TestSecrets.Plain("abc #not-a-comment");
             e = Fails(() => t.Add(null, secret, new OperationOptions(), SilentHost.Instance));
             Assert.Equal(ErrorIds.JujuUnsafeValue, e.ErrorId);
             Assert.Contains("-ClientSecret", e.Message);
@@ -155,7 +155,7 @@ namespace ExternalIdp.Core.Tests.Juju
             var apple = new IdpSettings
             {
                 Provider = "apple", ClientId = "com.example.web", AppleTeamId = "ABCDE12345", ApplePrivateKeyId = "KEY1234567",
-                ApplePrivateKey = SecretValue.FromPlainText("-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n"),
+                ApplePrivateKey = TestSecrets.Plain("-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n"),
             };
             e = Fails(() => t.Add(null, apple, new OperationOptions(), SilentHost.Instance));
             Assert.Equal(ErrorIds.JujuUnsafeValue, e.ErrorId);
@@ -169,7 +169,7 @@ namespace ExternalIdp.Core.Tests.Juju
         public void ProviderIdMustBeUniqueAmongRelatedIntegrators()
         {
             using var m = new FakeJujuModel(idps: 1); // github-idp, client seed-client-1, auto id
-            var dup = new IdpSettings { Provider = "github", ClientId = "seed-client-1", ClientSecret = SecretValue.FromPlainText("other") };
+            var dup = new IdpSettings { Provider = "github", ClientId = "seed-client-1", ClientSecret = TestSecrets.Plain("other") };
             var e = Fails(() => m.Target().Add("other-github", dup, new OperationOptions(), SilentHost.Instance));
             Assert.Equal(ErrorIds.IdpAlreadyExists, e.ErrorId);
             Assert.Contains("github-idp", e.Message);
@@ -186,7 +186,7 @@ namespace ExternalIdp.Core.Tests.Juju
         public void ExistingApplicationWithOtherSettings()
         {
             using var m = new FakeJujuModel(idps: 1);
-            var other = new IdpSettings { Provider = "github", ClientId = "another-client", ClientSecret = SecretValue.FromPlainText("s2") };
+            var other = new IdpSettings { Provider = "github", ClientId = "another-client", ClientSecret = TestSecrets.Plain("s2") };
             var e = Fails(() => m.Target().Add("github-idp", other, new OperationOptions(), SilentHost.Instance));
             Assert.Equal(ErrorIds.IdpAlreadyExists, e.ErrorId);
             Assert.Contains("other settings", e.Message);

@@ -45,7 +45,7 @@ namespace ExternalIdp.Core.Tests.Juju
 
             // Set a secret and a label: juju config reads them from standard input.
             m.ClearLog();
-            t.Set("microsoft-idp", new IdpSettings { ClientSecret = SecretValue.FromPlainText(Rotated), Label = "Staff" }, new OperationOptions(), host);
+            t.Set("microsoft-idp", new IdpSettings { ClientSecret = TestSecrets.Plain(Rotated), Label = "Staff" }, new OperationOptions(), host);
             Assert.Equal(new[] { "export-bundle", "config" }, m.Calls().Select(c => c[0]));
             Assert.Equal(new[] { "config", "microsoft-idp", "--file", "-" }, m.Calls()[1]);
             Assert.Equal(Rotated, (string)m.App("microsoft-idp")["Config"]!["client_secret"]);
@@ -97,7 +97,7 @@ namespace ExternalIdp.Core.Tests.Juju
             Assert.Empty(Directory.GetFileSystemEntries(m.TempDir));
 
             // Standard input needs no file: Set works on the same juju.
-            m.Target().Set("github-idp", new IdpSettings { ClientSecret = SecretValue.FromPlainText(Rotated) }, new OperationOptions(), SilentHost.Instance);
+            m.Target().Set("github-idp", new IdpSettings { ClientSecret = TestSecrets.Plain(Rotated) }, new OperationOptions(), SilentHost.Instance);
             Assert.Equal(Rotated, (string)m.App("github-idp")["Config"]!["client_secret"]);
         }
 

@@ -20,7 +20,7 @@ namespace ExternalIdp.Core.Tests.Juju
         [InlineData("github", "a~b", "a-b-idp")]
         public void DerivedNamesAreValidJujuApplicationNames(string kind, string providerId, string expected)
         {
-            var name = JujuTarget.DeriveName(ProviderCatalog.Resolve(kind), providerId);
+            var name = CharmRules.DeriveName(ProviderCatalog.Resolve(kind), providerId);
             Assert.Equal(expected, name);
             Assert.Matches("^[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*$", name);
         }
@@ -84,7 +84,7 @@ namespace ExternalIdp.Core.Tests.Juju
         [InlineData("%pct", "parse error")]
         public void UnsafeValues(string value, string expected)
         {
-            var why = JujuTarget.UnsafeReason(value);
+            var why = CharmRules.UnsafeReason(value);
             if (expected == null) Assert.Null(why);
             else Assert.Contains(expected, why);
         }
@@ -97,7 +97,7 @@ namespace ExternalIdp.Core.Tests.Juju
         [InlineData("true")]
         public void UnsafeReasonOfASecretNeverRepeatsIt(string value)
         {
-            var why = JujuTarget.UnsafeReason(value, showValue: false);
+            var why = CharmRules.UnsafeReason(value, showValue: false);
             Assert.NotNull(why);
             Assert.DoesNotContain(value, why);
             Assert.DoesNotContain(value.Trim('\'', '*', '#', ' ', 'x'), why);
@@ -109,7 +109,7 @@ namespace ExternalIdp.Core.Tests.Juju
         public void JujuCheckIsTheConfigFileWritersRule(string value)
         {
             var writerWritesItPlain = ExternalIdp.Core.ConfigFile.YamlText.IsPlainSafe(value);
-            Assert.Equal(writerWritesItPlain, JujuTarget.UnsafeReason(value) == null);
+            Assert.Equal(writerWritesItPlain, CharmRules.UnsafeReason(value) == null);
         }
 
         public static TheoryData<string> RuleSamples() => new TheoryData<string>

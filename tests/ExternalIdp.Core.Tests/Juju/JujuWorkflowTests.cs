@@ -16,12 +16,12 @@ namespace ExternalIdp.Core.Tests.Juju
 
         internal static IdpSettings MicrosoftIdp() => new IdpSettings
         {
-            Provider = "microsoft", ClientId = "c3d7e1a2-ms-client", ClientSecret = SecretValue.FromPlainText(MsSecret), TenantId = Tenant,
+            Provider = "microsoft", ClientId = "c3d7e1a2-ms-client", ClientSecret = TestSecrets.Plain(MsSecret), TenantId = Tenant,
         };
 
         internal static IdpSettings GoogleIdp(string providerId = "corp-google") => new IdpSettings
         {
-            Provider = "google", ClientId = "123-google.apps.googleusercontent.com", ClientSecret = SecretValue.FromPlainText(GoogleSecret),
+            Provider = "google", ClientId = "123-google.apps.googleusercontent.com", ClientSecret = TestSecrets.Plain(GoogleSecret),
             ProviderId = providerId, Label = "Corp Google", Scope = new[] { "openid", "email", "profile" },
         };
 
@@ -125,7 +125,7 @@ namespace ExternalIdp.Core.Tests.Juju
             using var m = new FakeJujuModel();
             var t = m.Target();
             t.Add(null, MicrosoftIdp(), new OperationOptions(), new RecordingHost());
-            t.Set("microsoft-idp", new IdpSettings { ClientSecret = SecretValue.FromPlainText("rotated-secret-0001") }, new OperationOptions(), new RecordingHost());
+            t.Set("microsoft-idp", new IdpSettings { ClientSecret = TestSecrets.Plain("rotated-secret-0001") }, new OperationOptions(), new RecordingHost());
             var files = m.LogLines().Where(l => l["files"] != null).SelectMany(l => l["files"]!).ToList();
             Assert.Equal(2, files.Count);
 
@@ -430,7 +430,7 @@ namespace ExternalIdp.Core.Tests.Juju
             var s = new IdpSettings
             {
                 Provider = "apple", ClientId = "com.example.web", AppleTeamId = "ABCDE12345", ApplePrivateKeyId = "KEY1234567",
-                ApplePrivateKey = SecretValue.FromPlainText("-----BEGIN PRIVATE KEY----- MIGTAgEAMBMGByqGSM49 -----END PRIVATE KEY-----"),
+                ApplePrivateKey = TestSecrets.Plain("-----BEGIN PRIVATE KEY----- MIGTAgEAMBMGByqGSM49 -----END PRIVATE KEY-----"),
             };
             var idp = m.Target().Add(null, s, new OperationOptions(), SilentHost.Instance);
             Assert.Equal("apple-idp", idp.Name);

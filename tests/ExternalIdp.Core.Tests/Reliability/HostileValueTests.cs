@@ -54,7 +54,7 @@ namespace ExternalIdp.Core.Tests.Reliability
                     {
                         case "label": s.Label = value; break;
                         case "client_id": s.ClientId = value; break;
-                        case "client_secret": s.ClientSecret = SecretValue.FromPlainText(value); break;
+                        case "client_secret": s.ClientSecret = TestSecrets.Plain(value); break;
                         case "scope": s.Scope = new[] { "openid", value }; break;
                     }
                     var before = File.ReadAllBytes(path);
@@ -86,7 +86,7 @@ namespace ExternalIdp.Core.Tests.Reliability
                     {
                         case "label": changed.Label = value + "2"; break;
                         case "client_id": changed.ClientId = value + "2"; break;
-                        case "client_secret": changed.ClientSecret = SecretValue.FromPlainText(value + "2"); break;
+                        case "client_secret": changed.ClientSecret = TestSecrets.Plain(value + "2"); break;
                         case "scope": changed.Scope = new[] { value + "2" }; break;
                     }
                     t.Set("test-oidc", changed, Opt, new RecordingHost());

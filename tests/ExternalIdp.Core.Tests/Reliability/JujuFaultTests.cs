@@ -163,7 +163,7 @@ namespace ExternalIdp.Core.Tests.Reliability
                 using var m = new FakeJujuModel();
                 m.Target().Add(null, JujuWorkflowTests.MicrosoftIdp(), Opt(), new RecordingHost());
                 var before = Models(m);
-                var change = new IdpSettings { Label = "Staff login", ClientSecret = SecretValue.FromPlainText(NewSecret) };
+                var change = new IdpSettings { Label = "Staff login", ClientSecret = TestSecrets.Plain(NewSecret) };
                 var (e, _) = Run(m, mode, step, (t, h) => t.Set("microsoft-idp", change, Opt(mode), h));
                 Assert.Equal(mode == "fail" ? ErrorIds.JujuCommandFailed : ErrorIds.JujuTimeout, e.ErrorId);
                 Assert.Contains(mode == "hang" && step == "config" ? "may or may not have changed" : "Nothing was changed.", e.Message);

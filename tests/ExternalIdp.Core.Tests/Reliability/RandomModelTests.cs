@@ -302,13 +302,13 @@ namespace ExternalIdp.Core.Tests.Reliability
                 if (kind == "apple")
                 {
                     s.AppleTeamId = "TEAM" + _r.Next(100000, 999999); s.ApplePrivateKeyId = "KEY" + _r.Next(1000000, 9999999);
-                    s.ApplePrivateKey = SecretValue.FromPlainText(Pem);
+                    s.ApplePrivateKey = TestSecrets.Plain(Pem);
                     e["apple_team_id"] = s.AppleTeamId; e["apple_private_key_id"] = s.ApplePrivateKeyId; e["apple_private_key"] = Pem;
                 }
                 else
                 {
                     var secret = Value(false);
-                    s.ClientSecret = SecretValue.FromPlainText(secret);
+                    s.ClientSecret = TestSecrets.Plain(secret);
                     e["client_secret"] = secret;
                 }
                 if (kind == "microsoft") { s.TenantId = _r.Next(2) == 0 ? "common" : Guid.NewGuid().ToString(); e["microsoft_tenant"] = s.TenantId; }
@@ -344,7 +344,7 @@ namespace ExternalIdp.Core.Tests.Reliability
                             break;
                         case 3:
                             if (provider == "apple") goto case 0;
-                            { var v = Value(false); s.ClientSecret = SecretValue.FromPlainText(v); acts.Add(e => e["client_secret"] = v); desc.Add("-ClientSecret"); }
+                            { var v = Value(false); s.ClientSecret = TestSecrets.Plain(v); acts.Add(e => e["client_secret"] = v); desc.Add("-ClientSecret"); }
                             break;
                         case 4:
                             { var v = Pool[_r.Next(Pool.Length)]; s.ProviderId = v; acts.Add(e => e["id"] = v); desc.Add("-ProviderId " + v); }

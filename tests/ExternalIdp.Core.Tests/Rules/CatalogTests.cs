@@ -71,7 +71,7 @@ namespace ExternalIdp.Core.Tests.Rules
         {
             foreach (var k in ProviderCatalog.All)
                 foreach (var f in k.RequiredFields.Concat(k.OptionalFields))
-                    Assert.True(Fields.ParameterOf.ContainsKey(f), $"{k.Name}: {f} has no parameter");
+                    Assert.True(f.Parameter != null && FieldTable.Default.ByParameter(f.Parameter) == f, $"{k.Name}: {f} has no parameter");
         }
     }
 

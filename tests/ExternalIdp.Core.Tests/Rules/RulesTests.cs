@@ -11,14 +11,23 @@ namespace ExternalIdp.Core.Tests.Rules
     public class RulesTests
     {
         private const string Secret = "s3cr3t-Value-42";
-        private static SecretValue S(string v = Secret) => SecretValue.FromPlainText(v);
+        private static SecretValue S(string v = Secret) => TestSecrets.Plain(v);
         private static ProviderKind K(string n) => ProviderCatalog.Resolve(n);
 
         private static ExternalIdpException Incomplete(string kind, IdpSettings s)
         {
-            var e = IdpRules.BuildEntry(K(kind), "x", s);
-            return Assert.Throws<ExternalIdpException>(() => IdpRules.RequireComplete(K(kind), e));
+            s.Provider = kind;
+            return Assert.Throws<ExternalIdpException>(() => IdpRequest.ForAdd(s, KratosFileRules.Instance));
         }
+
+        /// <summary>The entry Add writes for these settings on a config file (defaults included).</summary>
+        private static ProviderEntry Entry(string kind, string id, IdpSettings s)
+        {
+            s.Provider = kind;
+            return IdpRules.NewEntry(IdpRequest.ForAdd(s, KratosFileRules.Instance), id);
+        }
+
+        private static IdpRequest Changes(IdpSettings s) => IdpRequest.ForSet(s, KratosFileRules.Instance);
 
         [Fact]
         public void Microsoft_without_tenant_names_TenantId()
@@ -112,31 +121,31 @@ namespace ExternalIdp.Core.Tests.Rules
         [Fact]
         public void Kind_change_drops_fields_the_new_kind_cannot_take()
         {
-            var existing = IdpRules.BuildEntry(K("microsoft"), "ms", new IdpSettings { ClientId = "c", ClientSecret = S(), TenantId = "common", SubjectSource = "oid" });
-            var changes = IdpRules.Changes(existing, K("microsoft"), K("google"), new IdpSettings(), out var dropped);
+            var existing = Entry("microsoft", "ms", new IdpSettings { ClientId = "c", ClientSecret = S(), TenantId = "common", SubjectSource = "oid" });
+            var changes = IdpRules.Changes(existing, K("microsoft"), K("google"), Changes(new IdpSettings()), out var dropped);
             var after = IdpRules.Apply(existing, changes);
             Assert.Equal(new[] { "microsoft_tenant", "subject_source" }.OrderBy(x => x), dropped.OrderBy(x => x));
-            Assert.Equal("google", after["provider"]);
-            IdpRules.RequireComplete(K("google"), after);
+            Assert.Equal("google", after.Text("provider"));
+            IdpProblems.RequireComplete(K("google"), after);
         }
 
         [Fact]
         public void Empty_string_in_Set_removes_an_optional_key()
         {
-            var existing = IdpRules.BuildEntry(K("google"), "g", new IdpSettings { ClientId = "c", ClientSecret = S(), Label = "L" });
-            var after = IdpRules.Apply(existing, IdpRules.Changes(existing, K("google"), K("google"), new IdpSettings { Label = "" }, out _));
-            Assert.False(after.ContainsKey("label"));
+            var existing = Entry("google", "g", new IdpSettings { ClientId = "c", ClientSecret = S(), Label = "L" });
+            var after = IdpRules.Apply(existing, IdpRules.Changes(existing, K("google"), K("google"), Changes(new IdpSettings { Label = "" }), out _));
+            Assert.False(after.Contains("label"));
         }
 
         [Fact]
         public void Kratos_problems_flag_templates_and_missing_keys()
         {
-            var entry = new Dictionary<string, object>
+            var entry = ExternalIdp.Core.Tests.Checks.CheckSupport.Entry(new Dictionary<string, object>
             {
                 ["id"] = "azure", ["provider"] = "microsoft", ["client_id"] = "${AZURE_CLIENT_ID}", ["client_secret"] = "",
                 ["mapper_url"] = "base64://${MAPPER}", ["tenant"] = "x",
-            };
-            var p = IdpRules.KratosProblems(entry);
+            });
+            var p = IdpProblems.OfKratosEntry(entry, FieldTable.Default);
             Assert.Contains(p, x => x.Contains("microsoft_tenant"));
             Assert.Contains(p, x => x.Contains("unknown key 'tenant'"));
             Assert.Contains(p, x => x.Contains("placeholder"));
@@ -145,8 +154,8 @@ namespace ExternalIdp.Core.Tests.Rules
         [Fact]
         public void A_complete_entry_has_no_kratos_problems()
         {
-            var e = IdpRules.BuildEntry(K("github"), "github", new IdpSettings { ClientId = "c", ClientSecret = S() });
-            Assert.Empty(IdpRules.KratosProblems(e));
+            var e = Entry("github", "github", new IdpSettings { ClientId = "c", ClientSecret = S() });
+            Assert.Empty(IdpProblems.OfKratosEntry(e, FieldTable.Default));
         }
 
         public static IEnumerable<object[]> AllKinds() => ProviderCatalog.All.Select(k => new object[] { k.Name });
@@ -157,18 +166,16 @@ namespace ExternalIdp.Core.Tests.Rules
         {
             var k = K(kind);
             var s = new IdpSettings { ClientId = "client", ClientSecret = k.IsApple ? null : S() };
-            if (k.RequiredFields.Contains(Fields.IssuerUrl)) s.IssuerUrl = "https://issuer.example.com";
+            if (k.RequiredFields.Contains(FieldTable.IssuerUrl)) s.IssuerUrl = "https://issuer.example.com";
             if (k.IsMicrosoft) s.TenantId = "common";
             if (k.IsApple) { s.AppleTeamId = "KP76DQS54M"; s.ApplePrivateKeyId = "UX56C66723"; s.ApplePrivateKey = S("-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----"); }
-            IdpRules.ValidateValues(s);
-            var e = IdpRules.BuildEntry(k, ProviderIds.Generate(k, "client", s.IssuerUrl, s.TenantId), s);
-            IdpRules.RequireComplete(k, e);
-            Assert.Empty(IdpRules.KratosProblems(e));
+            var e = Entry(kind, ProviderIds.Generate(k, "client", s.IssuerUrl, s.TenantId), s);
+            Assert.Empty(IdpProblems.OfKratosEntry(e, FieldTable.Default));
 
             var json = new Newtonsoft.Json.Linq.JObject();
             foreach (var kv in e)
-                json[kv.Key] = kv.Value is string[] arr ? new Newtonsoft.Json.Linq.JArray(arr)
-                    : kv.Value is SecretValue sv ? sv.Reveal() : Newtonsoft.Json.Linq.JToken.FromObject(kv.Value);
+                json[kv.Key] = kv.Value.Kind == SettingKind.List ? new Newtonsoft.Json.Linq.JArray(kv.Value.Items)
+                    : kv.Value.Kind == SettingKind.Secret ? kv.Value.Secret.Reveal() : kv.Value.Text;
             var errors = KratosSchema.Errors(json);
             Assert.True(errors.Count == 0, string.Join("; ", errors));
         }
