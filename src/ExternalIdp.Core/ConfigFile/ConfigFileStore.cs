@@ -33,10 +33,6 @@ namespace ExternalIdp.Core.ConfigFile
                 throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.ObjectNotFound,
                     $"The Kratos config file {path} does not exist. Check -ConfigPath (the file Kratos is started with, e.g. --config /etc/config/kratos/kratos.yml), or create the file first.", path);
             }
-            // The file as this process last read or wrote it: its text is not decoded again.
-            bool json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-            if (ParsedDocuments.TryLatest(path, out var known, out var knownBom) && Holds(path, knownBom, known.Text))
-                return new ConfigFileContent { Path = path, Bom = knownBom, Text = known.Text, Json = json };
             byte[] bytes;
             try { bytes = File.ReadAllBytes(path); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -54,61 +50,16 @@ namespace ExternalIdp.Core.ConfigFile
             }
             return new ConfigFileContent
             {
-                Path = path, Bom = bom, Text = text, Json = json,
+                Path = path, Bom = bom, Text = text,
+                Json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase),
             };
-        }
-
-        /// <summary>
-        /// Whether the file at path holds exactly what a Read gave as (bom, text): the UTF-8 bytes of
-        /// text, after a BOM when bom is set. Compared through small buffers, without reading or
-        /// decoding the file whole. False also when the file can't be read (a Read then says why).
-        /// </summary>
-        public static bool Holds(string path, bool bom, string text)
-        {
-            // Without a BOM, text starting with U+FEFF would read back as a BOM and the rest.
-            if (text == null || (!bom && text.Length > 0 && text[0] == '\uFEFF')) return false;
-            try
-            {
-                using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
-                {
-                    long expected = (bom ? 3 : 0) + (long)StrictUtf8.GetByteCount(text);
-                    if (fs.Length != expected) return false;
-                    var chars = new char[4096];
-                    var want = new byte[StrictUtf8.GetMaxByteCount(chars.Length) + 3];
-                    var have = new byte[want.Length];
-                    int m = 0;
-                    if (bom) { want[0] = 0xEF; want[1] = 0xBB; want[2] = 0xBF; m = 3; }
-                    var enc = StrictUtf8.GetEncoder();
-                    for (int at = 0; ; )
-                    {
-                        int n = Math.Min(chars.Length, text.Length - at);
-                        text.CopyTo(at, chars, 0, n);
-                        at += n;
-                        m += enc.GetBytes(chars, 0, n, want, m, at == text.Length);
-                        for (int got = 0; got < m; )
-                        {
-                            int r = fs.Read(have, got, m - got);
-                            if (r <= 0) return false;
-                            got += r;
-                        }
-                        for (int i = 0; i < m; i++) if (have[i] != want[i]) return false;
-                        m = 0;
-                        if (at == text.Length) break;
-                    }
-                    return fs.Read(have, 0, 1) == 0;
-                }
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is EncoderFallbackException)
-            {
-                return false;
-            }
         }
 
         /// <summary>Parses content; parse errors become KratosConfigFileInvalid with line and column.</summary>
         public static KratosConfigDocument Parse(ConfigFileContent c, string configRoot)
         {
             YDocument doc;
-            try { doc = ParsedDocuments.Parse(c.Path, c.Text, c.Bom); }
+            try { doc = YamlTreeReader.Parse(c.Text); }
             catch (YamlException ex)
             {
                 throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData,

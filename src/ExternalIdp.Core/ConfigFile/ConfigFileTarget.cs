@@ -8,11 +8,9 @@ namespace ExternalIdp.Core.ConfigFile
     /// <summary>
     /// IdPs in a Kratos config file: the entries of selfservice.methods.oidc.config.providers
     /// (below -ConfigRoot when the Kratos config is nested in a bigger YAML). Every operation
-    /// reads the file afresh (its parse tree is reused only when the text is exactly one this
-    /// process parsed or wrote: see ParsedDocuments); changes splice the text so that everything
-    /// outside the changed entry stays byte-identical, are checked by re-reading the result (or,
-    /// for whole entries of a block list, the changed lines: see LocalCheck), and are written
-    /// atomically under a lock.
+    /// reads and parses the file afresh; changes splice the text so that everything outside the
+    /// changed entry stays byte-identical, are checked by re-reading the whole result, and are
+    /// written atomically under a lock.
     /// </summary>
     public sealed class ConfigFileTarget : IIdpTarget
     {
@@ -169,10 +167,9 @@ namespace ExternalIdp.Core.ConfigFile
             return null;
         }
 
-        private YNode FindEntry(KratosConfigDocument doc, string name) => FindEntry(doc, doc.Items, name);
-
-        private YNode FindEntry(KratosConfigDocument doc, IReadOnlyList<YNode> items, string name)
+        private YNode FindEntry(KratosConfigDocument doc, string name)
         {
+            var items = doc.Items;
             if (string.IsNullOrEmpty(name))
                 throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
                     "No IdP name given: give -Name with the provider id of the entry (see Get-KratosIdp).");
@@ -226,11 +223,11 @@ namespace ExternalIdp.Core.ConfigFile
             var preview = Prepare(ConfigFileStore.Read(ConfigPath), Plan);
             var done = Commit(preview, Plan, host, $"IdP '{id}' in {Description}", $"Add {kind.Name} provider");
             if (done == null) return null;
-            var written = done.View;
+            var written = done.Written;
             var note = done.Plan.Note;
             if (note != null) host.WriteVerbose(note);
             host.WriteVerbose($"Added the {kind.Name} provider '{id}' to {Description}.");
-            var item = done.Items.Last(i => written.IdOf(i) == id);
+            var item = written.Items.Last(i => written.IdOf(i) == id);
             return ToIdp(written, item, false);
         }
 
@@ -337,7 +334,7 @@ namespace ExternalIdp.Core.ConfigFile
             }
             var done = Commit(preview, PlanAgain, host, $"IdP '{name}' in {Description}", $"Set {what}");
             if (done == null) return null;
-            var written = done.View;
+            var written = done.Written;
             if (plan.Dropped.Count > 0)
                 host.WriteWarning($"The provider kind of '{name}' changed from '{plan.OldKind?.Name}' to '{plan.NewKind.Name}': removed {string.Join(", ", plan.Dropped)}, which '{plan.NewKind.Name}' doesn't take.");
             if (plan.NewId != null)
@@ -347,7 +344,7 @@ namespace ExternalIdp.Core.ConfigFile
                 host.WriteWarning($"The provider id changed from '{name}' to '{plan.NewId}'. Kratos links users as '<id>:<subject>', so users who signed in through '{name}' can no longer sign in through it until their links are migrated, and the redirect URI changes.{uri}");
             }
             host.WriteVerbose($"Changed {what} of the IdP '{finalId}' in {Description}.");
-            return ToIdp(written, FindEntry(written, done.Items, finalId), false);
+            return ToIdp(written, FindEntry(written, finalId), false);
         }
 
         public KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host)
@@ -451,20 +448,9 @@ namespace ExternalIdp.Core.ConfigFile
             public ConfigFileContent Content;
             public KratosConfigDocument Doc;
             public Planned Plan;
-            /// <summary>The checked new text of the file.</summary>
-            public string Text => Written?.Text ?? Local.NewText;
-            /// <summary>The written document as re-read by the full check; null when the local check verified the edit.</summary>
+            /// <summary>The new text as the check re-read it.</summary>
             public KratosConfigDocument Written;
-            /// <summary>Where document-wide values (enabled, base URLs) are read after the change: Written, or the original when only entries changed.</summary>
-            public KratosConfigDocument View => Written ?? Doc;
-            /// <summary>The providers list after the change.</summary>
-            public IReadOnlyList<YNode> Items => Written?.Items ?? Local.Items;
-            /// <summary>The change as the local check verified it (null after the full check).</summary>
-            public LocalCheck.Edit Local;
         }
-
-        /// <summary>How the last change made through this target was checked: "Local", "Full", or null (none yet). For tests and diagnostics.</summary>
-        internal string LastCheck { get; private set; }
 
         /// <summary>Parses content, plans the change and checks the new text, without writing it.</summary>
         private Prepared Prepare(ConfigFileContent content, Func<KratosConfigDocument, Planned> plan)
@@ -475,8 +461,7 @@ namespace ExternalIdp.Core.ConfigFile
 
         private Prepared Prepare(ConfigFileContent content, KratosConfigDocument doc, Planned planned)
         {
-            var (written, local) = Check(doc, planned);
-            return new Prepared { Content = content, Doc = doc, Plan = planned, Written = written, Local = local };
+            return new Prepared { Content = content, Doc = doc, Plan = planned, Written = Check(doc, planned) };
         }
 
         /// <summary>
@@ -500,20 +485,16 @@ namespace ExternalIdp.Core.ConfigFile
         /// </summary>
         private Prepared CommitLocked(Prepared preview, Func<KratosConfigDocument, Planned> plan)
         {
-            // The file still holds what the preview read (same bytes): write the preview's text.
-            var p = ConfigFileStore.Holds(ConfigPath, preview.Content.Bom, preview.Content.Text) ? preview : Prepare(ConfigFileStore.Read(ConfigPath), plan);
-            ConfigFileStore.WriteAtomic(ConfigPath, p.Text, p.Content.Bom);
-            // The next operation on the file as written finds its tree ready (see ParsedDocuments).
-            // The change is made: a tree that can't be built only means a parse next time.
-            YDocument tree = null;
-            try { tree = p.Written?.Doc ?? p.Local?.NewTree(); }
-            catch (Exception ex) when (!(ex is OutOfMemoryException)) { tree = null; }
-            if (tree != null) ParsedDocuments.Remember(ConfigPath, tree, p.Content.Bom);
+            // The file still holds what the preview read (the text is decoded strictly, so equal text
+            // and BOM mean equal bytes): write the preview's text.
+            var now = ConfigFileStore.Read(ConfigPath);
+            var p = now.Bom == preview.Content.Bom && string.Equals(now.Text, preview.Content.Text, StringComparison.Ordinal) ? preview : Prepare(now, plan);
+            ConfigFileStore.WriteAtomic(ConfigPath, p.Written.Text, p.Content.Bom);
             return p;
         }
 
-        /// <summary>The new text, and how it was verified: the re-read document (full check) or the local edit.</summary>
-        private (KratosConfigDocument Written, LocalCheck.Edit Local) Check(KratosConfigDocument doc, Planned p)
+        /// <summary>The new text, applied and re-read: the document as written.</summary>
+        private KratosConfigDocument Check(KratosConfigDocument doc, Planned p)
         {
             string newText;
             try { newText = Render.Apply(doc.Text, p.Edits); }
@@ -521,16 +502,7 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 throw Refuse(doc, "the changes overlap");
             }
-            // Whole entries of a block list changed and nothing else: verified from the changed lines
-            // (see LocalCheck for why that is enough). Anything else: the whole new text is re-read.
-            if (LocalCheck.TryVerify(doc, newText, p.Slots, p.Enable, out var local))
-            {
-                LastCheck = "Local";
-                return (null, local);
-            }
-            var nd = SelfCheck(doc, newText, p.Slots, p.Enable);
-            LastCheck = "Full";
-            return (nd, null);
+            return SelfCheck(doc, newText, p.Slots, p.Enable);
         }
 
         private ExternalIdpException Refuse(KratosConfigDocument doc, string why)
