@@ -28,25 +28,21 @@ namespace ExternalIdp.Core.ConfigFile
             if (!File.Exists(path))
             {
                 if (Directory.Exists(path))
-                    throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.ObjectNotFound,
-                        $"{path} is a folder, not a Kratos config file. Give the path of the kratos.yml (or .json) file with -ConfigPath.", path);
-                throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.ObjectNotFound,
-                    $"The Kratos config file {path} does not exist. Check -ConfigPath (the file Kratos is started with, e.g. --config /etc/config/kratos/kratos.yml), or create the file first.", path);
+                    throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.ObjectNotFound, ConfigFileMessages.IsAFolder(path), path);
+                throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.ObjectNotFound, ConfigFileMessages.FileMissing(path), path);
             }
             byte[] bytes;
             try { bytes = File.ReadAllBytes(path); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.ReadError,
-                    $"Can't read {path}: {ex.Message} Check the file's permissions.", path, ex);
+                throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.ReadError, ConfigFileMessages.CantRead(path, ex.Message), path, ex);
             }
             bool bom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
             string text;
             try { text = StrictUtf8.GetString(bytes, bom ? 3 : 0, bytes.Length - (bom ? 3 : 0)); }
             catch (DecoderFallbackException)
             {
-                throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData,
-                    $"{path} is not UTF-8 text, so it is not a Kratos YAML/JSON config. Save it as UTF-8, or give the right file with -ConfigPath.", path);
+                throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData, ConfigFileMessages.NotUtf8(path), path);
             }
             return new ConfigFileContent
             {
@@ -63,11 +59,11 @@ namespace ExternalIdp.Core.ConfigFile
             catch (YamlException ex)
             {
                 throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData,
-                    $"{c.Path} is not valid {(c.Json ? "JSON" : "YAML")}: {Clean(ex.Message)} (line {ex.Start.Line}, column {ex.Start.Column}). Fix the file (a YAML or JSON Kratos config) or give the right one with -ConfigPath.", c.Path, ex);
+                    ConfigFileMessages.NotParsable(c.Path, c.Json, Clean(ex.Message), ex.Start.Line, ex.Start.Column), c.Path, ex);
             }
             if (doc.DocumentCount > 1)
                 throw new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidData,
-                    $"{c.Path} holds {doc.DocumentCount} YAML documents (the second starts at line {doc.SecondDocumentLine}); Kratos reads one. Split the file so the Kratos config is alone in its file, then retry.", c.Path);
+                    ConfigFileMessages.SeveralDocuments(c.Path, doc.DocumentCount, doc.SecondDocumentLine), c.Path);
             var json = c.Json || (doc.Root is YMapping rm && rm.Flow && c.Text.TrimStart().StartsWith("{", StringComparison.Ordinal));
             return new KratosConfigDocument(c.Path, configRoot, c.Text, json, doc);
         }
@@ -116,15 +112,12 @@ namespace ExternalIdp.Core.ConfigFile
                 {
                     var holder = ReadHolder(lockPath);
                     throw new ExternalIdpException(ErrorIds.ConfigFileLocked, ErrorKind.ResourceBusy,
-                        $"{path} is locked by another change in progress: {lockPath} is held " +
-                        (holder != null ? $"by {holder}" : "by another process (it left no description)") +
-                        $", and it was not released within {FormatWait(timeout)}. Wait for that change to finish and retry; if that process hangs, stop it (the OS releases its lock at once; don't delete {lockPath} while it runs).",
-                        path, ex);
+                        ConfigFileMessages.Locked(path, lockPath, holder, FormatWait(timeout)), path, ex);
                 }
                 catch (UnauthorizedAccessException ex)
                 {
                     throw new ExternalIdpException(ErrorIds.ConfigFileWriteFailed, ErrorKind.PermissionDenied,
-                        $"Can't create the lock file {lockPath}: {ex.Message} You need write access to the folder of {path}.", path, ex);
+                        ConfigFileMessages.CantCreateLock(lockPath, ex.Message, path), path, ex);
                 }
                 if (held != null)
                 {
@@ -142,8 +135,7 @@ namespace ExternalIdp.Core.ConfigFile
                     return new HeldLock(held);
                 }
                 if (cancel.WaitHandle.WaitOne(100))
-                    throw new ExternalIdpException(ErrorIds.ConfigFileLocked, ErrorKind.OperationStopped,
-                        $"Stopped while waiting for the lock on {path}; nothing was changed.", path);
+                    throw new ExternalIdpException(ErrorIds.ConfigFileLocked, ErrorKind.OperationStopped, ConfigFileMessages.StoppedWaitingForLock(path), path);
             }
         }
 
@@ -282,8 +274,7 @@ namespace ExternalIdp.Core.ConfigFile
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is TargetInvocationException)
             {
                 var inner = ex is TargetInvocationException tie && tie.InnerException != null ? tie.InnerException : ex;
-                throw new ExternalIdpException(ErrorIds.ConfigFileWriteFailed, ErrorKind.WriteError,
-                    $"Can't write {file.Named}: {inner.Message} The file was left as it was. Check that you can write to it and to its folder.", path, inner);
+                throw new ExternalIdpException(ErrorIds.ConfigFileWriteFailed, ErrorKind.WriteError, ConfigFileMessages.CantWrite(file.Named, inner.Message), path, inner);
             }
             finally
             {
