@@ -247,7 +247,7 @@ namespace ExternalIdp.Core.ConfigFile
         /// over the file, keeping its owner, group and mode (Unix) or ACL and attributes (Windows, File.Replace).
         /// A file that can't be rewritten so is refused first (see ConfigFileIdentity.Writable).
         /// </summary>
-        public static void WriteAtomic(string path, string text, bool bom, Action<string> beforeRename = null)
+        public static void WriteAtomic(string path, string text, bool bom)
         {
             var file = ConfigFileIdentity.Writable(path);
             var full = file.Real;
@@ -267,7 +267,6 @@ namespace ExternalIdp.Core.ConfigFile
                     fs.Flush(true); // on disk (fsync) before the rename makes it the file
                 }
                 file.KeepOn(temp);
-                beforeRename?.Invoke(temp);
                 if (IsWindows) File.Replace(temp, full, null, true);
                 else MoveOver(temp, full);
             }
