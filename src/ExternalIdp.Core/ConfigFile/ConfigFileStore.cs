@@ -28,95 +28,42 @@ namespace ExternalIdp.Core.ConfigFile
             if (!File.Exists(path))
             {
                 if (Directory.Exists(path))
-                    throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.ObjectNotFound,
-                        $"{path} is a folder, not a Kratos config file. Give the path of the kratos.yml (or .json) file with -ConfigPath.", path);
-                throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.ObjectNotFound,
-                    $"The Kratos config file {path} does not exist. Check -ConfigPath (the file Kratos is started with, e.g. --config /etc/config/kratos/kratos.yml), or create the file first.", path);
+                    throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.ObjectNotFound, ConfigFileMessages.IsAFolder(path), path);
+                throw new ExternalIdpException(ErrorIds.ConfigFileNotFound, ErrorKind.ObjectNotFound, ConfigFileMessages.FileMissing(path), path);
             }
-            // The file as this process last read or wrote it: its text is not decoded again.
-            bool json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-            if (ParsedDocuments.TryLatest(path, out var known, out var knownBom) && Holds(path, knownBom, known.Text))
-                return new ConfigFileContent { Path = path, Bom = knownBom, Text = known.Text, Json = json };
             byte[] bytes;
             try { bytes = File.ReadAllBytes(path); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.ReadError,
-                    $"Can't read {path}: {ex.Message} Check the file's permissions.", path, ex);
+                throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.ReadError, ConfigFileMessages.CantRead(path, ex.Message), path, ex);
             }
             bool bom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
             string text;
             try { text = StrictUtf8.GetString(bytes, bom ? 3 : 0, bytes.Length - (bom ? 3 : 0)); }
             catch (DecoderFallbackException)
             {
-                throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData,
-                    $"{path} is not UTF-8 text, so it is not a Kratos YAML/JSON config. Save it as UTF-8, or give the right file with -ConfigPath.", path);
+                throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData, ConfigFileMessages.NotUtf8(path), path);
             }
             return new ConfigFileContent
             {
-                Path = path, Bom = bom, Text = text, Json = json,
+                Path = path, Bom = bom, Text = text,
+                Json = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase),
             };
-        }
-
-        /// <summary>
-        /// Whether the file at path holds exactly what a Read gave as (bom, text): the UTF-8 bytes of
-        /// text, after a BOM when bom is set. Compared through small buffers, without reading or
-        /// decoding the file whole. False also when the file can't be read (a Read then says why).
-        /// </summary>
-        public static bool Holds(string path, bool bom, string text)
-        {
-            // Without a BOM, text starting with U+FEFF would read back as a BOM and the rest.
-            if (text == null || (!bom && text.Length > 0 && text[0] == '\uFEFF')) return false;
-            try
-            {
-                using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
-                {
-                    long expected = (bom ? 3 : 0) + (long)StrictUtf8.GetByteCount(text);
-                    if (fs.Length != expected) return false;
-                    var chars = new char[4096];
-                    var want = new byte[StrictUtf8.GetMaxByteCount(chars.Length) + 3];
-                    var have = new byte[want.Length];
-                    int m = 0;
-                    if (bom) { want[0] = 0xEF; want[1] = 0xBB; want[2] = 0xBF; m = 3; }
-                    var enc = StrictUtf8.GetEncoder();
-                    for (int at = 0; ; )
-                    {
-                        int n = Math.Min(chars.Length, text.Length - at);
-                        text.CopyTo(at, chars, 0, n);
-                        at += n;
-                        m += enc.GetBytes(chars, 0, n, want, m, at == text.Length);
-                        for (int got = 0; got < m; )
-                        {
-                            int r = fs.Read(have, got, m - got);
-                            if (r <= 0) return false;
-                            got += r;
-                        }
-                        for (int i = 0; i < m; i++) if (have[i] != want[i]) return false;
-                        m = 0;
-                        if (at == text.Length) break;
-                    }
-                    return fs.Read(have, 0, 1) == 0;
-                }
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is EncoderFallbackException)
-            {
-                return false;
-            }
         }
 
         /// <summary>Parses content; parse errors become KratosConfigFileInvalid with line and column.</summary>
         public static KratosConfigDocument Parse(ConfigFileContent c, string configRoot)
         {
             YDocument doc;
-            try { doc = ParsedDocuments.Parse(c.Path, c.Text, c.Bom); }
+            try { doc = YamlTreeReader.Parse(c.Text); }
             catch (YamlException ex)
             {
                 throw new ExternalIdpException(ErrorIds.ConfigFileInvalid, ErrorKind.InvalidData,
-                    $"{c.Path} is not valid {(c.Json ? "JSON" : "YAML")}: {Clean(ex.Message)} (line {ex.Start.Line}, column {ex.Start.Column}). Fix the file (a YAML or JSON Kratos config) or give the right one with -ConfigPath.", c.Path, ex);
+                    ConfigFileMessages.NotParsable(c.Path, c.Json, Clean(ex.Message), ex.Start.Line, ex.Start.Column), c.Path, ex);
             }
             if (doc.DocumentCount > 1)
                 throw new ExternalIdpException(ErrorIds.ConfigFileUnsupported, ErrorKind.InvalidData,
-                    $"{c.Path} holds {doc.DocumentCount} YAML documents (the second starts at line {doc.SecondDocumentLine}); Kratos reads one. Split the file so the Kratos config is alone in its file, then retry.", c.Path);
+                    ConfigFileMessages.SeveralDocuments(c.Path, doc.DocumentCount, doc.SecondDocumentLine), c.Path);
             var json = c.Json || (doc.Root is YMapping rm && rm.Flow && c.Text.TrimStart().StartsWith("{", StringComparison.Ordinal));
             return new KratosConfigDocument(c.Path, configRoot, c.Text, json, doc);
         }
@@ -165,15 +112,12 @@ namespace ExternalIdp.Core.ConfigFile
                 {
                     var holder = ReadHolder(lockPath);
                     throw new ExternalIdpException(ErrorIds.ConfigFileLocked, ErrorKind.ResourceBusy,
-                        $"{path} is locked by another change in progress: {lockPath} is held " +
-                        (holder != null ? $"by {holder}" : "by another process (it left no description)") +
-                        $", and it was not released within {FormatWait(timeout)}. Wait for that change to finish and retry; if that process hangs, stop it (the OS releases its lock at once; don't delete {lockPath} while it runs).",
-                        path, ex);
+                        ConfigFileMessages.Locked(path, lockPath, holder, FormatWait(timeout)), path, ex);
                 }
                 catch (UnauthorizedAccessException ex)
                 {
                     throw new ExternalIdpException(ErrorIds.ConfigFileWriteFailed, ErrorKind.PermissionDenied,
-                        $"Can't create the lock file {lockPath}: {ex.Message} You need write access to the folder of {path}.", path, ex);
+                        ConfigFileMessages.CantCreateLock(lockPath, ex.Message, path), path, ex);
                 }
                 if (held != null)
                 {
@@ -191,8 +135,7 @@ namespace ExternalIdp.Core.ConfigFile
                     return new HeldLock(held);
                 }
                 if (cancel.WaitHandle.WaitOne(100))
-                    throw new ExternalIdpException(ErrorIds.ConfigFileLocked, ErrorKind.OperationStopped,
-                        $"Stopped while waiting for the lock on {path}; nothing was changed.", path);
+                    throw new ExternalIdpException(ErrorIds.ConfigFileLocked, ErrorKind.OperationStopped, ConfigFileMessages.StoppedWaitingForLock(path), path);
             }
         }
 
@@ -304,7 +247,7 @@ namespace ExternalIdp.Core.ConfigFile
         /// over the file, keeping its owner, group and mode (Unix) or ACL and attributes (Windows, File.Replace).
         /// A file that can't be rewritten so is refused first (see ConfigFileIdentity.Writable).
         /// </summary>
-        public static void WriteAtomic(string path, string text, bool bom, Action<string> beforeRename = null)
+        public static void WriteAtomic(string path, string text, bool bom)
         {
             var file = ConfigFileIdentity.Writable(path);
             var full = file.Real;
@@ -324,15 +267,13 @@ namespace ExternalIdp.Core.ConfigFile
                     fs.Flush(true); // on disk (fsync) before the rename makes it the file
                 }
                 file.KeepOn(temp);
-                beforeRename?.Invoke(temp);
                 if (IsWindows) File.Replace(temp, full, null, true);
                 else MoveOver(temp, full);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is TargetInvocationException)
             {
                 var inner = ex is TargetInvocationException tie && tie.InnerException != null ? tie.InnerException : ex;
-                throw new ExternalIdpException(ErrorIds.ConfigFileWriteFailed, ErrorKind.WriteError,
-                    $"Can't write {file.Named}: {inner.Message} The file was left as it was. Check that you can write to it and to its folder.", path, inner);
+                throw new ExternalIdpException(ErrorIds.ConfigFileWriteFailed, ErrorKind.WriteError, ConfigFileMessages.CantWrite(file.Named, inner.Message), path, inner);
             }
             finally
             {

@@ -56,11 +56,12 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 using (ConfigFileStore.Lock(ConfigPath, host.Cancellation, LockTimeout))
                 {
-                    if (!ConfigFileStore.Holds(ConfigPath, content.Bom, content.Text))
+                    var changed = ChangeWriter.ReadIfChanged(content);
+                    if (changed != null)
                     {
                         // Changed since it was read: plan again on what is there, and apply what was agreed to if it is still the same change.
                         host.WriteVerbose($"{ConfigPath} changed while Sync asked; reading it again.");
-                        content = ConfigFileStore.Read(ConfigPath);
+                        content = changed;
                         doc = ConfigFileStore.Parse(content, ConfigRoot);
                         result.FileReads++;
                         var again = PlanDesired(doc, request, out _).ToDictionary(o => o.Plan.Name, StringComparer.Ordinal);
@@ -93,7 +94,7 @@ namespace ExternalIdp.Core.ConfigFile
                 if (op.Dropped != null && op.Dropped.Count > 0)
                     host.WriteWarning($"The provider kind of '{p.Name}' changed: removed {string.Join(", ", op.Dropped)}, which the new kind doesn't take.");
             }
-            if (request.WantResults) FillResults(result, written, finalText, content);
+            if (request.WantResults) FillResults(result, written);
             host.WriteVerbose($"{Description} was read {Times(result.FileReads)} and written {Times(result.FileWrites)} by this Sync.");
             return result;
         }
@@ -157,7 +158,7 @@ namespace ExternalIdp.Core.ConfigFile
                     var request = IdpRequest.ForAdd(p.Settings, Rules, op.Id);
                     IdpRules.ValidateProviderId(op.Id);
                     var entry = IdpRules.NewEntry(request, op.Id);
-                    CheckAddable(doc, op.Id);
+                    ChangePlanner.CheckAddable(doc, op.Id);
                     VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, request.Kind.Name, VersionCheck.Keys(entry, p.Extras), Description, op.Id);
                     op.Entry = entry;
                     break;
@@ -165,7 +166,7 @@ namespace ExternalIdp.Core.ConfigFile
                 case PlanAction.Change:
                 {
                     var request = IdpRequest.ForSet(p.Settings, Rules);
-                    var sp = PlanSet(doc, op.Id, request);
+                    var sp = ChangePlanner.Set(doc, op.Id, request, _fields);
                     VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, request.Kind != null ? sp.NewKind.Name : null,
                         VersionCheck.Keys(sp.Changes, p.Extras), Description, op.Id);
                     op.Request = request;
@@ -173,7 +174,7 @@ namespace ExternalIdp.Core.ConfigFile
                     break;
                 }
                 case PlanAction.Remove:
-                    FindEntry(doc, op.Id);
+                    ChangePlanner.FindEntry(doc, op.Id);
                     break;
             }
             return op;
@@ -202,20 +203,19 @@ namespace ExternalIdp.Core.ConfigFile
                     batch = batch.Take(1).ToList();
                     planned = PlanBatch(curDoc, batch, out _);
                 }
-                var prepared = Prepare(curContent, curDoc, planned);
+                var prepared = ChangeWriter.Prepare(curContent, curDoc, planned);
                 if (planned.Note != null) host.WriteVerbose(planned.Note);
-                text = prepared.Text;
+                text = prepared.Written.Text;
                 written = prepared.Written;
                 steps++;
                 foreach (var o in batch) pending.Remove(o);
                 if (pending.Count > 0)
                 {
                     curContent = new ConfigFileContent { Path = ConfigPath, Bom = content.Bom, Text = text, Json = content.Json };
-                    curDoc = prepared.Written ?? ConfigFileStore.Parse(curContent, ConfigRoot);
+                    curDoc = prepared.Written;
                 }
             }
             if (steps > 1) host.WriteDebug($"The changes of this Sync were made in {steps} steps on the text, written once.");
-            if (written != null && !ReferenceEquals(written.Text, text)) written = null;
             return text;
         }
 
@@ -235,7 +235,7 @@ namespace ExternalIdp.Core.ConfigFile
                         break;
                     case PlanAction.Remove:
                         if (remaining == 1 && batch.Count > 0) continue; // the list's last entry goes alone (it leaves providers: [])
-                        var item = FindEntry(doc, op.Id);
+                        var item = ChangePlanner.FindEntry(doc, op.Id);
                         if (ReferenceEquals(item, doc.Items[doc.Items.Count - 1])) removesLast = true;
                         remaining--;
                         batch.Add(op);
@@ -257,8 +257,9 @@ namespace ExternalIdp.Core.ConfigFile
             return batch;
         }
 
-        private Planned PlanBatch(KratosConfigDocument doc, List<SyncOp> batch, out bool overlap)
+        private PlannedChange PlanBatch(KratosConfigDocument doc, List<SyncOp> batch, out bool overlap)
         {
+            var listEdits = new ProviderListEdits(doc);
             var edits = new List<TextEdit>();
             var removed = new HashSet<YNode>();
             var changed = new Dictionary<YNode, object>();
@@ -270,29 +271,29 @@ namespace ExternalIdp.Core.ConfigFile
                 {
                     case PlanAction.Change:
                     {
-                        var sp = PlanSet(doc, op.Id, op.Request);
-                        var changes = sp.Changes.Select(c => new KeyValuePair<string, object>(c.Key, RValue(c.Value))).Concat(op.ExtrasRender).ToList();
-                        edits.AddRange(doc.PlanSet(sp.Entry, changes));
-                        var result = PlainOf(sp.Result);
+                        var sp = ChangePlanner.Set(doc, op.Id, op.Request, _fields);
+                        var changes = sp.Changes.Select(c => new KeyValuePair<string, object>(c.Key, EntryValues.RValue(c.Value))).Concat(op.ExtrasRender).ToList();
+                        edits.AddRange(listEdits.ToSet(sp.Entry, changes));
+                        var result = EntryValues.PlainOf(sp.Result);
                         foreach (var kv in op.ExtrasPlain) result[kv.Key] = kv.Value;
                         changed[sp.Entry] = result;
                         break;
                     }
                     case PlanAction.Remove:
                     {
-                        var item = FindEntry(doc, op.Id);
-                        edits.AddRange(doc.PlanRemove(item));
+                        var item = ChangePlanner.FindEntry(doc, op.Id);
+                        edits.AddRange(listEdits.ToRemove(item));
                         removed.Add(item);
                         break;
                     }
                     case PlanAction.Add:
                     {
-                        CheckAddable(doc, op.Id);
-                        var rmap = ToRMap(op.Entry);
+                        ChangePlanner.CheckAddable(doc, op.Id);
+                        var rmap = EntryValues.ToRMap(op.Entry, _fields);
                         foreach (var kv in op.ExtrasRender) rmap.Add(kv.Key, kv.Value);
-                        edits.AddRange(doc.PlanAdd(rmap, out var n));
+                        edits.AddRange(listEdits.ToAdd(rmap, out var n));
                         note = note ?? n;
-                        var intended = PlainOf(op.Entry);
+                        var intended = EntryValues.PlainOf(op.Entry);
                         foreach (var kv in op.ExtrasPlain) intended[kv.Key] = kv.Value;
                         added.Add(intended);
                         break;
@@ -307,7 +308,7 @@ namespace ExternalIdp.Core.ConfigFile
             }
             foreach (var a in added) slots.Add(new Slot { Intended = a });
             overlap = Overlaps(edits);
-            return new Planned { Edits = edits, Slots = slots, Enable = added.Count > 0, Note = note };
+            return new PlannedChange { Edits = edits, Slots = slots, Enable = added.Count > 0, Note = note };
         }
 
         private static bool Overlaps(List<TextEdit> edits)
@@ -321,16 +322,14 @@ namespace ExternalIdp.Core.ConfigFile
             return false;
         }
 
-        private void FillResults(SyncResult result, KratosConfigDocument written, string finalText, ConfigFileContent content)
+        /// <summary>The IdPs after the Sync: from the written document as the check read it back, or as read when nothing was written.</summary>
+        private void FillResults(SyncResult result, KratosConfigDocument written)
         {
-            var doc = written;
-            if (doc == null && finalText != null)
-                doc = ConfigFileStore.Parse(new ConfigFileContent { Path = ConfigPath, Bom = content.Bom, Text = finalText, Json = content.Json }, ConfigRoot);
             Dictionary<string, KratosIdp> after = null;
-            if (doc != null)
+            if (written != null)
             {
                 after = new Dictionary<string, KratosIdp>(StringComparer.Ordinal);
-                foreach (var i in ToIdps(doc)) if (i.Name != null && !after.ContainsKey(i.Name)) after[i.Name] = i;
+                foreach (var i in ToIdps(written)) if (i.Name != null && !after.ContainsKey(i.Name)) after[i.Name] = i;
             }
             var before = result.Snapshot.Idps.Where(t => t.Idp.Name != null).GroupBy(t => t.Idp.Name).ToDictionary(g => g.Key, g => g.First().Idp, StringComparer.Ordinal);
             foreach (var p in result.Plans)

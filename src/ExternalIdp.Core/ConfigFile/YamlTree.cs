@@ -7,11 +7,7 @@ using YamlDotNet.Core.Events;
 
 namespace ExternalIdp.Core.ConfigFile
 {
-    /// <summary>
-    /// A node of a YAML/JSON document with the character span it occupies in the text. Nodes are
-    /// immutable once built, so one parsed tree can be shared by every operation that reads the
-    /// same text (see <see cref="ParsedDocuments"/>).
-    /// </summary>
+    /// <summary>A node of a YAML/JSON document with the character span it occupies in the text (immutable once built).</summary>
     internal abstract class YNode
     {
         /// <summary>Index of the node's first character (for a block sequence: its first dash).</summary>
@@ -30,8 +26,6 @@ namespace ExternalIdp.Core.ConfigFile
             Anchor = anchor; Tag = tag; Flow = flow;
         }
 
-        public NodeSpan Span => new NodeSpan(Start, End, Line, Column);
-
         public bool HasAnchorOrTag => !string.IsNullOrEmpty(Anchor) || !string.IsNullOrEmpty(Tag);
     }
 
@@ -40,8 +34,6 @@ namespace ExternalIdp.Core.ConfigFile
     {
         public readonly int Start, End, Line, Column;
         public NodeSpan(int start, int end, int line, int column) { Start = start; End = end; Line = line; Column = column; }
-        /// <summary>The same span moved by chars characters and lines lines (the column stays).</summary>
-        public NodeSpan Moved(int chars, int lines) => new NodeSpan(Start + chars, End + chars, Line + lines, Column);
         public NodeSpan WithEnd(int end) => new NodeSpan(Start, end, Line, Column);
     }
 
@@ -261,7 +253,7 @@ namespace ExternalIdp.Core.ConfigFile
         }
 
         /// <summary>Where a block collection ends: after its last child (at its start when it has none).</summary>
-        internal static int BlockEnd(int start, YNode last) => last == null ? start : Math.Max(last.End, start);
+        private static int BlockEnd(int start, YNode last) => last == null ? start : Math.Max(last.End, start);
 
         private static int FlowEnd(string text, int at, char close)
         {

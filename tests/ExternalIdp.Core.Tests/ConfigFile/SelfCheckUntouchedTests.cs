@@ -37,29 +37,29 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             "log:\n" +
             "  level: debug\n";
 
-        private static (ConfigFileTarget, KratosConfigDocument) Open(string text)
+        private static KratosConfigDocument Open(string text)
         {
             var path = TempFile("kratos.yml", text);
-            return (new ConfigFileTarget(path, null), ConfigFileStore.Parse(ConfigFileStore.Read(path), null));
+            return ConfigFileStore.Parse(ConfigFileStore.Read(path), null);
         }
 
-        private static List<ConfigFileTarget.Slot> Same(KratosConfigDocument doc)
-            => doc.Items.Select(i => new ConfigFileTarget.Slot { Orig = i }).ToList();
+        private static List<Slot> Same(KratosConfigDocument doc)
+            => doc.Items.Select(i => new Slot { Orig = i }).ToList();
 
         [Fact]
         public void Unchanged_text_with_a_kept_block_scalar_passes()
         {
-            var (t, doc) = Open(Config);
-            Assert.Equal(2, t.SelfCheck(doc, doc.Text, Same(doc), enable: false).Items.Count);
+            var doc = Open(Config);
+            Assert.Equal(2, ChangeCheck.Verify(doc, doc.Text, Same(doc), enable: false).Items.Count);
         }
 
         [Fact]
         public void A_blank_line_that_a_kept_block_scalar_takes_in_is_refused()
         {
             // The entry's text is the same, but "|+" keeps the trailing blank lines: its value changes.
-            var (t, doc) = Open(Config);
+            var doc = Open(Config);
             var bad = doc.Text.Replace("null}}\n\n", "null}}\n\n\n");
-            var ex = Assert.Throws<ExternalIdpException>(() => t.SelfCheck(doc, bad, Same(doc), enable: false));
+            var ex = Assert.Throws<ExternalIdpException>(() => ChangeCheck.Verify(doc, bad, Same(doc), enable: false));
             Assert.Equal(ErrorIds.ConfigFileUnsupported, ex.ErrorId);
         }
     }
