@@ -167,7 +167,8 @@ Describe 'Cmdlet metadata' {
 
     It 'the secret parameters are SecureStrings and Add/Set have the same settings parameters' {
         $settings = 'Provider', 'ClientId', 'ClientSecret', 'Credential', 'TenantId', 'IssuerUrl', 'AppleTeamId', 'ApplePrivateKeyId',
-            'ApplePrivateKey', 'ProviderId', 'Label', 'Scope', 'JsonnetMapper', 'MapperUrl', 'SubjectSource', 'ClaimsSource', 'Pkce', 'Wait', 'TimeoutSec'
+            'ApplePrivateKey', 'ProviderId', 'Label', 'Scope', 'JsonnetMapper', 'MapperUrl', 'SubjectSource', 'ClaimsSource', 'Pkce',
+            'AuthUrl', 'TokenUrl', 'RequestedClaims', 'OrganizationId', 'AdditionalIdTokenAudiences', 'AccountLinkingMode', 'Wait', 'TimeoutSec'
         foreach ($c in 'Add-KratosIdp', 'Set-KratosIdpProvider') {
             $params = (Get-Command $c).Parameters
             foreach ($p in $settings) { $params.Keys | Should -Contain $p -Because "$c has -$p" }
@@ -175,6 +176,8 @@ Describe 'Cmdlet metadata' {
             $params['ApplePrivateKey'].ParameterType | Should -Be ([securestring])
             $params['Credential'].ParameterType | Should -Be ([pscredential])
             $params['Scope'].ParameterType | Should -Be ([string[]])
+            $params['AdditionalIdTokenAudiences'].ParameterType | Should -Be ([string[]])
+            $params['RequestedClaims'].ParameterType | Should -Be ([object]) -Because 'it takes a hashtable or JSON text'
             $params['TimeoutSec'].ParameterType | Should -Be ([int])
         }
         (Get-Command Add-KratosIdp).Parameters['Channel'] | Should -Not -BeNullOrEmpty
