@@ -45,6 +45,7 @@ namespace ExternalIdp.Core
         public const string JujuUnsafeValue = "JujuUnsafeValue";
         public const string JujuIdpBlocked = "JujuIdpBlocked";
         public const string JujuPartialState = "JujuPartialState";
+        public const string NotSupportedByVersion = "KratosIdpNotSupportedByVersion";
     }
 
     /// <summary>

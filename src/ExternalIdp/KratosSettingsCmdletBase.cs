@@ -202,10 +202,11 @@ namespace ExternalIdp.Commands
             }
         }
 
-        protected OperationOptions BuildOptions() => new OperationOptions
+        protected OperationOptions BuildOptions()
         {
-            Wait = Wait.IsPresent,
-            TimeoutSec = TimeoutSec,
-        };
+            var o = Options();
+            o.Wait = Wait.IsPresent;
+            return o;
+        }
     }
 }

@@ -195,7 +195,7 @@ Describe 'Cmdlet metadata' {
         $table = [ExternalIdp.Commands.KratosSettingsCmdletBase]::SettingsParameters()
         $table | Should -Contain 'ClientId'
         $table | Should -Contain 'JsonnetMapper'
-        $notSettings = @('Name', 'Channel', 'Wait', 'PassThru', 'ConfigPath', 'ConfigRoot', 'Model', 'KratosApplication', 'TimeoutSec') +
+        $notSettings = @('Name', 'Channel', 'Wait', 'PassThru', 'ConfigPath', 'ConfigRoot', 'Model', 'KratosApplication', 'TimeoutSec', 'KratosVersion') +
             [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
         foreach ($c in 'Add-KratosIdp', 'Set-KratosIdpProvider') {
             $declared = @((Get-Command $c).Parameters.Keys | Where-Object { $notSettings -notcontains $_ })

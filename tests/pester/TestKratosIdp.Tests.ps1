@@ -115,7 +115,10 @@ Describe 'Test-KratosIdp on a config file' {
         $v = Test-KratosIdp kc -ConfigPath $cfg -Offline -KratosVersion v1.1.0 | Where-Object Check -eq KratosVersion
         $v.Result | Should -Be Fail
         $v.Message | Should -Match "key 'pkce' \(from v1.3.0\)"
-        (Test-KratosIdp kc -ConfigPath $cfg -Offline -KratosVersion latest | Where-Object Check -eq KratosVersion).Result | Should -Be Skipped
+        # A -KratosVersion that is no release number stops the command, as on every cmdlet.
+        $e = Get-CmdletError { Test-KratosIdp kc -ConfigPath $cfg -Offline -KratosVersion latest }
+        Get-ErrorId $e | Should -Be 'KratosIdpInvalidConfiguration'
+        $e.Exception.Message | Should -Match "-KratosVersion 'latest' is not a Kratos release number"
     }
 
     It 'never puts a secret into output, verbose text or a request' {

@@ -74,10 +74,23 @@ namespace ExternalIdp.Core.ConfigFile
             host = host ?? SilentHost.Instance;
             var doc = Load();
             host.WriteVerbose($"Read {doc.Items.Count} provider entr{(doc.Items.Count == 1 ? "y" : "ies")} from {Description}.");
-            return ToIdps(doc);
+            var release = ReleaseOf(doc, options);
+            host.WriteVerbose($"Checking the entries against Kratos {release}.");
+            return ToIdps(doc, release);
         }
 
-        private List<KratosIdp> ToIdps(KratosConfigDocument doc)
+        /// <summary>
+        /// The Kratos release that reads the file: -KratosVersion, else its top-level version: key (below
+        /// -ConfigRoot), else the newest release ExternalIdp knows.
+        /// </summary>
+        private KratosRelease ReleaseOf(KratosConfigDocument doc, OperationOptions options)
+        {
+            var key = $"the config file's {RootPrefix}version: key";
+            var where = $"the config file's top-level {RootPrefix}version: key";
+            return KratosRelease.Resolve(options?.KratosVersion, Scalar(doc, "version"), key, $"the config file has no {RootPrefix}version: key", where);
+        }
+
+        private List<KratosIdp> ToIdps(KratosConfigDocument doc, KratosRelease release)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var list = new List<KratosIdp>(doc.Items.Count);
@@ -88,17 +101,17 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 var id = doc.IdOf(item);
                 bool dup = id != null && !seen.Add(id);
-                list.Add(ToIdp(doc, item, dup, enabled, baseUrl));
+                list.Add(ToIdp(doc, item, dup, enabled, baseUrl, release));
             }
             return list;
         }
 
-        private KratosIdp ToIdp(KratosConfigDocument doc, YNode item, bool duplicate)
-            => ToIdp(doc, item, duplicate, doc.OidcEnabled, UsableBase(doc, null));
+        private KratosIdp ToIdp(KratosConfigDocument doc, YNode item, bool duplicate, KratosRelease release)
+            => ToIdp(doc, item, duplicate, doc.OidcEnabled, UsableBase(doc, null), release);
 
-        private KratosIdp ToIdp(KratosConfigDocument doc, YNode item, bool duplicate, bool enabled, string baseUrl)
+        private KratosIdp ToIdp(KratosConfigDocument doc, YNode item, bool duplicate, bool enabled, string baseUrl, KratosRelease release)
         {
-            var idp = new KratosIdp { Enabled = enabled };
+            var idp = new KratosIdp { Enabled = enabled, KratosVersion = release.Name, KratosVersionSource = release.Source };
             Stamp(idp);
             var problems = new List<string>();
             if (item is YMapping m)
@@ -106,7 +119,8 @@ namespace ExternalIdp.Core.ConfigFile
                 var e = doc.Entry(m);
                 IdpView.Fill(idp, e, _fields);
                 idp.Name = idp.ProviderId;
-                problems.AddRange(IdpProblems.OfFileEntry(e, _fields, duplicate));
+                problems.AddRange(IdpProblems.OfFileEntry(e, _fields, duplicate, release.Known));
+                problems.AddRange(KratosVersionRules.Problems(release, e, _fields));
                 if (baseUrl != null && !string.IsNullOrEmpty(idp.ProviderId))
                 {
                     try
@@ -181,10 +195,13 @@ namespace ExternalIdp.Core.ConfigFile
             }
             IdpRules.ValidateProviderId(id);
             var entry = IdpRules.NewEntry(request, id);
+            KratosRelease release = null;
 
             Planned Plan(KratosConfigDocument doc)
             {
                 CheckAddable(doc, id);
+                release = ReleaseOf(doc, options);
+                KratosVersionRules.Require(release, request, Description, id);
                 var rmap = ToRMap(entry);
                 var edits = doc.PlanAdd(rmap, out var n);
                 var slots = doc.Items.Select(i => new Slot { Orig = i }).ToList();
@@ -201,7 +218,7 @@ namespace ExternalIdp.Core.ConfigFile
             if (note != null) host.WriteVerbose(note);
             host.WriteVerbose($"Added the {kind.Name} provider '{id}' to {Description}.");
             var item = done.Items.Last(i => written.IdOf(i) == id);
-            return ToIdp(written, item, false);
+            return ToIdp(written, item, false, release);
         }
 
         private void CheckAddable(KratosConfigDocument doc, string id)
@@ -222,9 +239,10 @@ namespace ExternalIdp.Core.ConfigFile
             public List<string> Dropped;
             public ProviderKind OldKind, NewKind;
             public string NewId;
+            public KratosRelease Release;
         }
 
-        private SetPlan PlanSet(KratosConfigDocument doc, string name, IdpRequest s)
+        private SetPlan PlanSet(KratosConfigDocument doc, string name, IdpRequest s, OperationOptions options)
         {
             var item = FindEntry(doc, name);
             if (!(item is YMapping m))
@@ -254,6 +272,8 @@ namespace ExternalIdp.Core.ConfigFile
                     problems.Add(RuleMessages.KratosRequires(f));
             if (problems.Count > 0)
                 throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument, string.Join(" ", problems), name);
+            var release = ReleaseOf(doc, options);
+            KratosVersionRules.Require(release, s, Description, name);
 
             string newId = null;
             if (s.ProviderId != null && s.ProviderId != name)
@@ -270,7 +290,7 @@ namespace ExternalIdp.Core.ConfigFile
                 .Where(c => !(c.Value == null && !existing.Contains(c.Key)))
                 .OrderBy(c => _fields.OrderOf(c.Key))
                 .ToList();
-            return new SetPlan { Entry = m, Changes = effective, Result = result, Dropped = dropped, OldKind = oldKind, NewKind = newKind, NewId = newId };
+            return new SetPlan { Entry = m, Changes = effective, Result = result, Dropped = dropped, OldKind = oldKind, NewKind = newKind, NewId = newId, Release = release };
         }
 
         public KratosIdp Set(string name, IdpSettings changes, OperationOptions options, ICoreHost host)
@@ -283,12 +303,12 @@ namespace ExternalIdp.Core.ConfigFile
 
             var content = ConfigFileStore.Read(ConfigPath);
             var current = ConfigFileStore.Parse(content, ConfigRoot);
-            var plan = PlanSet(current, name, request);
+            var plan = PlanSet(current, name, request, options);
             var finalId = plan.NewId ?? name;
             if (plan.Changes.Count == 0)
             {
                 host.WriteVerbose($"The IdP '{name}' in {Description} already has these settings; the file was not changed.");
-                return ToIdp(current, plan.Entry, false);
+                return ToIdp(current, plan.Entry, false, plan.Release);
             }
             Planned Plan(KratosConfigDocument doc, SetPlan sp)
             {
@@ -302,7 +322,7 @@ namespace ExternalIdp.Core.ConfigFile
             // When the file changed since the preview, the change is planned again on what is there now.
             Planned PlanAgain(KratosConfigDocument doc)
             {
-                plan = PlanSet(doc, name, request);
+                plan = PlanSet(doc, name, request, options);
                 return Plan(doc, plan);
             }
             var done = Commit(preview, PlanAgain, host, $"IdP '{name}' in {Description}", $"Set {what}");
@@ -317,7 +337,7 @@ namespace ExternalIdp.Core.ConfigFile
                 host.WriteWarning($"The provider id changed from '{name}' to '{plan.NewId}'. Kratos links users as '<id>:<subject>', so users who signed in through '{name}' can no longer sign in through it until their links are migrated, and the redirect URI changes.{uri}");
             }
             host.WriteVerbose($"Changed {what} of the IdP '{finalId}' in {Description}.");
-            return ToIdp(written, FindEntry(written, done.Items, finalId), false);
+            return ToIdp(written, FindEntry(written, done.Items, finalId), false, plan.Release);
         }
 
         public KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host)
