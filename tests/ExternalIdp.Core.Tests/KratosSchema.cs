@@ -94,6 +94,33 @@ namespace ExternalIdp.Core.Tests
             return ((YamlDotNet.RepresentationModel.YamlSequenceNode)cur).Children.Select(c => (JObject)AsKratosReads(c)).ToList();
         }
 
+        /// <summary>What one release's schema accepts in a provider entry: its keys, kinds and enum values.</summary>
+        public sealed class Release
+        {
+            private readonly JObject _properties;
+            internal Release(JObject properties) { _properties = properties; }
+
+            public bool HasKey(string key) => _properties[key] != null;
+
+            public bool AcceptsKind(string kind) => _properties["provider"]["enum"].Any(x => (string)x == kind);
+
+            /// <summary>Whether the key is in the schema and, for an enum, the value one of its values.</summary>
+            public bool Accepts(string key, ExternalIdp.Core.SettingValue value)
+            {
+                if (!HasKey(key)) return false;
+                var values = _properties[key]["enum"];
+                return values == null || value?.Text == null || values.Any(x => (string)x == value.Text);
+            }
+        }
+
+        /// <summary>The provider definition of a release's schema (fixtures/kratos-oidc-schemas/&lt;tag&gt;.json).</summary>
+        public static Release Of(string release)
+        {
+            var root = JObject.Parse(File.ReadAllText(Path.Combine(Reference.Dir, "kratos-oidc-schemas", release + ".json")));
+            var provider = root.Descendants().OfType<JObject>().First(o => o["properties"] is JObject p && p["client_id"] != null);
+            return new Release((JObject)provider["properties"]);
+        }
+
         /// <summary>The entry with this id of a config file, as Kratos reads it, or null.</summary>
         public static JObject EntryOf(string path, string id, string configRoot = null)
             => EntriesOf(path, configRoot).FirstOrDefault(e => (string)e["id"] == id);

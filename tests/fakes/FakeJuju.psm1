@@ -35,8 +35,8 @@ function New-FakeJujuModel {
         [ValidateSet('kratos2', 'kratos1', 'nokratos')] [string] $Seed = 'kratos2',
         [int] $Idps = 0,
         [string] $Version,
-        # The workload version juju status shows for kratos ('' for none); default: the seed's.
-        [AllowEmptyString()] [string] $KratosVersion,
+        # The workload version juju status shows for kratos ('none' for none); default: the seed's.
+        [string] $KratosVersion,
         [switch] $Snap,
         [switch] $Confined,
         [string] $Configuration = 'Debug'
@@ -67,7 +67,7 @@ function New-FakeJujuModel {
     $env:FAKE_JUJU_SEED = $Seed
     $env:FAKE_JUJU_SEED_IDPS = "$Idps"
     if ($Version) { $env:FAKE_JUJU_VERSION = $Version }
-    if ($PSBoundParameters.ContainsKey('KratosVersion')) { $env:FAKE_JUJU_KRATOS_VERSION = $KratosVersion }
+    if ($KratosVersion) { $env:FAKE_JUJU_KRATOS_VERSION = $KratosVersion }
     if ($Confined) { $env:FAKE_JUJU_CONFINEMENT = 'strict' }
     $home_ = $null
     if ($Snap -or $Confined) {

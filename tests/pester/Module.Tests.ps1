@@ -336,6 +336,19 @@ Describe 'Tab completion' {
         Get-Completions 'Add-KratosIdp -Pkce ' | Should -Be @('auto', 'never', 'force')
         Get-Completions 'Add-KratosIdp -ClaimsSource ' | Should -Be @('id_token', 'userinfo')
         Get-Completions 'Set-KratosIdpProvider -SubjectSource o' | Should -Be @('oid')
+        Get-Completions 'Add-KratosIdp -AccountLinkingMode ' | Should -Be @('confirm_with_existing_credential', 'automatic')
+        Get-Completions 'Set-KratosIdpProvider -AccountLinkingMode a' | Should -Be @('automatic')
+    }
+
+    It '-KratosVersion is on every cmdlet and completes the releases ExternalIdp knows, newest first' {
+        foreach ($c in (Get-Command -Module ExternalIdp)) {
+            $c.Parameters['KratosVersion'] | Should -Not -BeNullOrEmpty -Because "$($c.Name) takes -KratosVersion"
+            $c.Parameters['KratosVersion'].Attributes.ValueFromPipelineByPropertyName | Should -Not -Contain $true -Because 'a piped KratosIdp may carry a release that was only assumed'
+        }
+        $all = @(Get-Completions 'Get-KratosIdp -KratosVersion ')
+        $all[0] | Should -Be 'v26.2.0'
+        $all | Should -Contain 'v1.1.0'
+        Get-Completions 'Set-KratosIdpProvider -KratosVersion v1.' | Should -Be @('v1.3.1', 'v1.3.0', 'v1.2.0', 'v1.1.0', 'v1.0.0')
     }
 
     It '-Name completes the IdPs of the bound config file, also relative to the current location' {

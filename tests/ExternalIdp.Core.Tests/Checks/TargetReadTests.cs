@@ -154,7 +154,7 @@ selfservice:
         [Fact]
         public void A_juju_model_without_a_workload_version_is_checked_against_nothing()
         {
-            using var m = new FakeJujuModel(idps: 1, kratosVersion: "");
+            using var m = new FakeJujuModel(idps: 1, kratosVersion: "none");
             var input = m.Target().ReadForChecks(new Juju.RecordingHost());
             Assert.Null(input.KratosVersion);
             AssertResult(Offline(input, "github-idp"), CheckNames.KratosVersion, R.Skipped, "juju status shows no workload version for 'kratos'. Pass -KratosVersion");

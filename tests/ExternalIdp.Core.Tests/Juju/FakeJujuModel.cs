@@ -101,7 +101,7 @@ namespace ExternalIdp.Core.Tests.Juju
     /// </summary>
     internal sealed class FakeJujuModel : IDisposable
     {
-        /// <param name="kratosVersion">The workload version juju status shows for kratos ("" for none); null: the seed's (26.2.0 for kratos2, 1.1.0 for kratos1).</param>
+        /// <param name="kratosVersion">The workload version juju status shows for kratos ("none" for none); null: the seed's (26.2.0 for kratos2, 1.1.0 for kratos1).</param>
         public FakeJujuModel(string seed = "kratos2", int idps = 0, string version = null, bool snap = false, bool confined = false, string kratosVersion = null)
         {
             Root = Path.Combine(Path.GetTempPath(), "fakejuju-" + Guid.NewGuid().ToString("N"));

@@ -51,8 +51,8 @@ public sealed class State
             default:
                 throw new ArgumentException($"unknown seed '{variant}' (use kratos2, kratos1 or nokratos)");
         }
-        // The workload version juju status shows for kratos: "" for none.
-        if (kratosVersion != null && m.Applications.TryGetValue("kratos", out var k)) k.Version = kratosVersion.Length == 0 ? null : kratosVersion;
+        // The workload version juju status shows for kratos: null or "" keeps the seed's, "none" for none.
+        if (!string.IsNullOrEmpty(kratosVersion) && m.Applications.TryGetValue("kratos", out var k)) k.Version = kratosVersion == "none" ? null : kratosVersion;
         string[] kinds = { "github", "google", "gitlab", "discord", "slack", "facebook", "spotify", "netid", "vk", "dingtalk" };
         for (int i = 1; i <= idps; i++)
         {
