@@ -118,6 +118,11 @@ Add-KratosIdp -ConfigPath /etc/kratos/kratos.yml -Provider microsoft -TenantId c
                     Remarks = ''
                 }
                 @{
+                    Title   = 'Find the entries a Kratos release would refuse before you deploy it'
+                    Code    = 'Get-KratosIdp -ConfigPath ./kratos.yml -KratosVersion v1.1.0 | Where-Object Status -eq Invalid | Select-Object Name, Problems'
+                    Remarks = 'Problems name each key, value or kind that Kratos v1.1.0 does not accept and the release that first does, for example "Kratos v1.1.0 (-KratosVersion) does not accept key ''pkce'' (from v1.3.0)". Without -KratosVersion the file''s version: key is used; KratosVersion on each object says which release was used.'
+                }
+                @{
                     Title   = 'List the integrators of a Juju model'
                     Code    = 'Get-KratosIdp -Model iam'
                     Remarks = 'Status is the integrator''s workload status (active, blocked, waiting).'
@@ -130,7 +135,7 @@ Add-KratosIdp -ConfigPath /etc/kratos/kratos.yml -Provider microsoft -TenantId c
             Description = @(
                 'Set-KratosIdpProvider changes only the settings you give: the provider kind, client id or secret, tenant, issuer, Apple ids and key, provider id, label, scope, mapper, and on a config file subject source, claims source, PKCE, auth and token URLs, requested claims, organization id, additional ID token audiences and account linking mode. An empty string (or an empty -Scope or -AdditionalIdTokenAudiences) removes an optional setting. Everything is checked first; nothing changes when a value is wrong, nor when the Kratos release of the target (-KratosVersion, else the config file''s version: key) does not accept a key, value or kind you give (KratosIdpNotSupportedByVersion).'
 
-                'On a config file only the changed keys of the entry are rewritten. On Juju it runs juju config with the changed options on its standard input (juju config --file -), so no secret is ever on a command line or in a file; values the kratos charm would write into a config Kratos refuses are refused first, as on Add-KratosIdp. Changing -ProviderId (or a client id an automatic id depends on) changes the redirect URI and breaks existing users'' links: a warning says so.'
+                'On a config file only the changed keys of the entry are rewritten. On Juju it runs juju config with the changed options on its standard input (juju config --file -), so no secret is ever on a command line or in a file; values the kratos charm would write into a config Kratos refuses are refused first, as on Add-KratosIdp. Changing -ProviderId (or a client id an automatic id depends on) changes the redirect URI and breaks existing users'' links: a warning says so. So does a change of -OrganizationId, or of -Pkce to or from force, which moves the redirect URI.'
             )
             Parameters  = @{
                 Name     = 'The IdP to change: the provider id on a config file, the integrator application on Juju. Binds from the Name property of a piped KratosIdp.'

@@ -142,6 +142,9 @@ namespace ExternalIdp.Core.ConfigFile
             return idp;
         }
 
+        private static string RedirectUriOf(string baseUrl, string id, ProviderEntry e)
+            => RedirectUris.Build(baseUrl, id, e.ScalarText(FieldTable.Pkce.Key), e.ScalarText(FieldTable.OrganizationId.Key));
+
         /// <summary>The redirect base: -PublicUrl, base_redirect_uri, serve.public.base_url (skipping templates).</summary>
         private static string UsableBase(KratosConfigDocument doc, string publicUrl)
         {
@@ -235,7 +238,7 @@ namespace ExternalIdp.Core.ConfigFile
         {
             public YMapping Entry;
             public List<KeyValuePair<string, SettingValue>> Changes;
-            public ProviderEntry Result;
+            public ProviderEntry Existing, Result;
             public List<string> Dropped;
             public ProviderKind OldKind, NewKind;
             public string NewId;
@@ -290,7 +293,7 @@ namespace ExternalIdp.Core.ConfigFile
                 .Where(c => !(c.Value == null && !existing.Contains(c.Key)))
                 .OrderBy(c => _fields.OrderOf(c.Key))
                 .ToList();
-            return new SetPlan { Entry = m, Changes = effective, Result = result, Dropped = dropped, OldKind = oldKind, NewKind = newKind, NewId = newId, Release = release };
+            return new SetPlan { Entry = m, Changes = effective, Existing = existing, Result = result, Dropped = dropped, OldKind = oldKind, NewKind = newKind, NewId = newId, Release = release };
         }
 
         public KratosIdp Set(string name, IdpSettings changes, OperationOptions options, ICoreHost host)
@@ -330,11 +333,16 @@ namespace ExternalIdp.Core.ConfigFile
             var written = done.View;
             if (plan.Dropped.Count > 0)
                 host.WriteWarning($"The provider kind of '{name}' changed from '{plan.OldKind?.Name}' to '{plan.NewKind.Name}': removed {string.Join(", ", plan.Dropped)}, which '{plan.NewKind.Name}' doesn't take.");
+            var b = UsableBase(written, null);
             if (plan.NewId != null)
             {
-                var b = UsableBase(written, null);
-                var uri = b == null ? "" : $" The redirect URI is now {RedirectUris.Build(b, plan.NewId, plan.Result.ScalarText(FieldTable.Pkce.Key), plan.Result.ScalarText(FieldTable.OrganizationId.Key))}: register it at the identity provider.";
+                var uri = b == null ? "" : $" The redirect URI is now {RedirectUriOf(b, plan.NewId, plan.Result)}: register it at the identity provider.";
                 host.WriteWarning($"The provider id changed from '{name}' to '{plan.NewId}'. Kratos links users as '<id>:<subject>', so users who signed in through '{name}' can no longer sign in through it until their links are migrated, and the redirect URI changes.{uri}");
+            }
+            else if (b != null && RedirectUriOf(b, name, plan.Existing) != RedirectUriOf(b, name, plan.Result))
+            {
+                // -OrganizationId, or -Pkce force, moves the callback.
+                host.WriteWarning($"The redirect URI of '{name}' is now {RedirectUriOf(b, name, plan.Result)} (it was {RedirectUriOf(b, name, plan.Existing)}): register it at the identity provider, or sign-in fails with a redirect URI mismatch.");
             }
             host.WriteVerbose($"Changed {what} of the IdP '{finalId}' in {Description}.");
             return ToIdp(written, FindEntry(written, done.Items, finalId), false, plan.Release);

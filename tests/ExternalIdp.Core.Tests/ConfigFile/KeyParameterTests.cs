@@ -96,7 +96,11 @@ namespace ExternalIdp.Core.Tests.ConfigFile
                 [FieldTable.AccountLinkingMode] = SettingValue.Of("confirm_with_existing_credential"),
                 [FieldTable.OrganizationId] = SettingValue.Of(Samples.OrganizationId),
             };
-            var idp = t.Set("test-google", change, Opt, new RecordingHost());
+            var host = new RecordingHost();
+            var idp = t.Set("test-google", change, Opt, host);
+            // The callback moved: a warning says where to, since it must be registered at the IdP.
+            Assert.Equal($"The redirect URI of 'test-google' is now https://auth.example.com/self-service/methods/oidc/organization/{Samples.OrganizationId}/callback/test-google (it was https://auth.example.com/self-service/methods/oidc/callback/test-google): register it at the identity provider, or sign-in fails with a redirect URI mismatch.",
+                Assert.Single(host.Warnings));
             Assert.Equal("{\"userinfo\": {\"groups\": null}}", idp.RequestedClaims);
             Assert.Equal($"https://auth.example.com/self-service/methods/oidc/organization/{Samples.OrganizationId}/callback/test-google", idp.RedirectUri);
             Assert.Contains("            requested_claims: {\"userinfo\": {\"groups\": null}}\n", File.ReadAllText(path));
