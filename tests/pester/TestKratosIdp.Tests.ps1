@@ -235,12 +235,24 @@ Describe 'Test-KratosIdp on a Juju model' -Skip:(-not (Test-Path (Join-Path $PSS
         ($r | ConvertTo-Json -Depth 3) | Should -Not -Match 'seed-secret'
     }
 
-    It 'without -KratosVersion the release check is skipped with the reason; an unrelated integrator fails' {
+    It 'checks against the kratos workload version juju status shows; an unrelated integrator fails' {
         Invoke-FakeJuju $Fake remove-relation github-idp kratos | Out-Null
         $r = Test-KratosIdp -Offline
         ($r | Where-Object { $_.IdP -eq 'github-idp' -and $_.Check -eq 'Settings' }).Result | Should -Be Fail
-        ($r | Where-Object { $_.IdP -eq 'github-idp' -and $_.Check -eq 'KratosVersion' }).Message | Should -Match 'workload version'
+        $v = $r | Where-Object { $_.IdP -eq 'github-idp' -and $_.Check -eq 'KratosVersion' }
+        $v.Result | Should -Be Pass
+        $v.Message | Should -Match "Kratos v26.2.0 \(the workload version of 'kratos' in juju status\) accepts"
         @(Test-KratosIdp -Offline -Quiet) | Should -Be @($false, $true)
+    }
+
+    It 'without a workload version or -KratosVersion the release check is skipped with the reason' {
+        $fake = New-FakeJujuModel -Idps 1 -KratosVersion none
+        try {
+            $v = Test-KratosIdp -Offline | Where-Object Check -eq KratosVersion
+            $v.Result | Should -Be Skipped
+            $v.Message | Should -Match "juju status shows no workload version for 'kratos'\. Pass -KratosVersion"
+        }
+        finally { Remove-FakeJujuModel $fake }
     }
 
     It 'an unknown kratos application stops the command with JujuKratosApplicationNotFound' {
