@@ -22,9 +22,16 @@
         Scope             = 'The OAuth2 scopes to request, one per item (-Scope openid, email, profile). Default: the provider''s usual scopes. On Set-KratosIdpProvider, an empty array (-Scope @()) removes the key so that Kratos uses its own default.'
         JsonnetMapper     = 'The Jsonnet mapper that turns the provider''s claims into identity traits: its source, or the path of a .jsonnet file (read when the file exists). Written as mapper_url: base64://... . Default: a mapper that takes the email only when the provider says it is verified (for microsoft, which sends no email_verified claim, the email as it comes) and the given/family name.'
         MapperUrl         = 'The mapper as a URL Kratos can read: file:///..., https://... or base64://<jsonnet in base64>. Use either -MapperUrl or -JsonnetMapper. The Juju charm only takes jsonnet source (base64:// is decoded for it).'
-        SubjectSource     = 'Config file only, microsoft only: where Kratos takes the subject from: userinfo, me or oid.'
-        ClaimsSource      = 'Config file only: where Kratos reads the claims from: id_token or userinfo.'
-        Pkce              = 'Config file only: PKCE mode: auto, never or force. With force, the redirect URI has no provider id.'
+        SubjectSource     = 'Config file only, microsoft only: where Kratos takes the subject (the user''s id at the IdP) from: userinfo, me or oid (oid from Kratos v25.4.0 on).'
+        ClaimsSource      = 'Config file only: where Kratos reads the claims from: id_token or userinfo (Kratos v1.1.0 and later).'
+        Pkce              = 'Config file only: PKCE mode: auto, never or force (Kratos v1.3.0 and later). With force, the redirect URI has no provider id.'
+        AuthUrl           = 'Config file only: the IdP''s authorization endpoint (Kratos''s auth_url), for an OAuth2 / OpenID Connect server that has no discovery document, for example https://sso.example.com/oauth2/authorize. An absolute http(s) URL; a query is kept. On Set-KratosIdpProvider an empty string removes it.'
+        TokenUrl          = 'Config file only: the IdP''s token endpoint (Kratos''s token_url), for example https://sso.example.com/oauth2/token; used with -AuthUrl. On Set-KratosIdpProvider an empty string removes it.'
+        RequestedClaims   = 'Config file only: the OpenID Connect claims request Kratos sends to the IdP (requested_claims): a hashtable such as @{ id_token = @{ email = $null; email_verified = @{ essential = $true } } }, a [pscustomobject], or the same as JSON text. Its id_token and userinfo members map claim names to $null or to an object with essential (a boolean), value or values. Written into the config as one line of JSON; KratosIdp shows it as compact JSON. On Set-KratosIdpProvider an empty string removes it.'
+        OrganizationId    = 'Config file only: the UUID of the organization this provider belongs to (Kratos v1.1.0 and later; Kratos says it is effective on the Ory Network). The redirect URI becomes <base>/self-service/methods/oidc/organization/<organization id>/callback/<provider id>. On Set-KratosIdpProvider an empty string removes it.'
+        AdditionalIdTokenAudiences = 'Config file only: more client ids whose ID tokens Kratos accepts when an app signs in by submitting an ID token itself (for example the iOS and Android client ids of a native app), one per item (Kratos v1.1.0 and later). On Set-KratosIdpProvider an empty array (@()) removes it.'
+        AccountLinkingMode = 'Config file only: how Kratos resolves a sign-in whose email belongs to an existing account: confirm_with_existing_credential (Kratos''s default: the user proves they own the account) or automatic (linked when the IdP verified the email). Kratos v26.2.0 and later; Kratos says it is effective on the Ory Network. On Set-KratosIdpProvider an empty string removes it.'
+        KratosVersion     = 'The Kratos release that reads the target, for example v1.1.0, 1.1 or 26.2 (tab completion lists the releases ExternalIdp knows). Default: the config file''s top-level version: key; on Juju the workload version of the kratos application in juju status; else the newest release ExternalIdp knows. Add-KratosIdp and Set-KratosIdpProvider refuse a key, value or provider kind that this release does not accept, before anything changes (KratosIdpNotSupportedByVersion), because one key Kratos does not know makes it refuse its whole config; Get-KratosIdp reports existing entries that it would reject (Status Invalid). The KratosVersion property of the output says which release was used. A value that is not a release number is refused.'
         Wait              = 'Juju only: wait until the integrator reports the provider ready (or blocked, which is an error), then fill in the redirect URI.'
         TimeoutSec        = 'Juju only: seconds after which a juju command that hangs (each one), or -Wait, is given up with JujuTimeout; the error says what state was left. Default: 300. The get-redirect-uri and show-proxied-endpoints actions are given as long again (at most 15 s more), since juju itself waits -TimeoutSec for them. Given with -ConfigPath it is refused with KratosIdpParameterNotSupported.'
         PassThru          = 'Writes the resulting KratosIdp object to the pipeline. By default this cmdlet writes nothing.'
@@ -64,6 +71,19 @@ Add-KratosIdp -ConfigPath /etc/kratos/kratos.yml -Provider microsoft -TenantId c
                     Remarks = 'The provider id is keycloak; the Kratos config sits under kratos.config in the chart''s values.'
                 }
                 @{
+                    Title   = 'Add an enterprise IdP without discovery, for one organization, asking for extra claims'
+                    Code    = 'Add-KratosIdp corp-sso -ConfigPath ./kratos.yml -Provider generic -IssuerUrl https://sso.example.com -ClientId kratos -ClientSecret (Get-Secret corp-sso) `
+    -AuthUrl https://sso.example.com/oauth2/authorize -TokenUrl https://sso.example.com/oauth2/token `
+    -RequestedClaims @{ id_token = @{ email = $null; email_verified = @{ essential = $true }; groups = $null } } `
+    -OrganizationId 0b8f3a52-7c1e-4d2a-9a55-3f0f8e2d4c11 -AdditionalIdTokenAudiences ios-client, android-client'
+                    Remarks = 'Kratos asks the IdP for the email, email_verified and groups claims in the ID token, uses the given endpoints, and also accepts ID tokens issued to the two native clients. The output''s RedirectUri is the organization callback, https://auth.example.com/self-service/methods/oidc/organization/0b8f3a52-7c1e-4d2a-9a55-3f0f8e2d4c11/callback/corp-sso. organization_id and additional_id_token_audiences need Kratos v1.1.0 or later: on an older release (the file''s version: key or -KratosVersion) the command is refused with KratosIdpNotSupportedByVersion and the file is left alone.'
+                }
+                @{
+                    Title   = 'Add a provider to a file whose Kratos is older than the file says'
+                    Code    = 'Add-KratosIdp google -ConfigPath ./kratos.yml -KratosVersion v1.2.0 -Provider google -ClientId 1234-abc.apps.googleusercontent.com -ClientSecret $secret -Pkce force'
+                    Remarks = 'Refused with KratosIdpNotSupportedByVersion: pkce came in Kratos v1.3.0, and a Kratos v1.2.0 that finds it refuses its whole config. Leave -Pkce out, or upgrade Kratos first.'
+                }
+                @{
                     Title   = 'Add GitHub to the Canonical Identity Platform on Juju and wait for it'
                     Code    = 'Add-KratosIdp github-idp -Model iam -Provider github -ClientId Iv1.0123 -ClientSecret (Read-Host -AsSecureString) -Wait'
                     Remarks = 'Deploys kratos-external-idp-integrator as github-idp, integrates it with kratos, waits until it is ready and returns it with the redirect URI answered by the charm.'
@@ -75,7 +95,8 @@ Add-KratosIdp -ConfigPath /etc/kratos/kratos.yml -Provider microsoft -TenantId c
             Synopsis    = 'Lists the external identity providers of Ory Kratos.'
             Description = @(
                 'Get-KratosIdp reads the providers of a Kratos config file (every entry of selfservice.methods.oidc.config.providers, including ones Kratos would reject: those have Status Invalid and their Problems listed), or the kratos-external-idp-integrator applications of a Juju model with their status.'
-                'The objects carry their target, so they can be piped to Set-KratosIdpProvider, Remove-KratosIdp, Get-KratosRedirectUri, Enable-KratosIdp and Disable-KratosIdp without naming the target again. They never hold a secret: HasClientSecret and HasApplePrivateKey say whether one is set. OtherSettings holds, by Kratos key, the settings of an entry that have no property of their own (auth_url, token_url, requested_claims, organization_id, additional_id_token_audiences, ...).'
+                'The objects carry their target, so they can be piped to Set-KratosIdpProvider, Remove-KratosIdp, Get-KratosRedirectUri, Enable-KratosIdp and Disable-KratosIdp without naming the target again. They never hold a secret: HasClientSecret and HasApplePrivateKey say whether one is set. OtherSettings holds, by Kratos key, the settings of an entry that have no property of their own (fedcm_config_url, net_id_token_origin_header); every edit keeps them as they are.'
+                'Status is Invalid, with Problems naming the key and the release, when the Kratos release of the target would reject an entry: a key, value or provider kind that came in a later release. The release is -KratosVersion, else the config file''s top-level version: key, else on Juju the kratos application''s workload version, else the newest release ExternalIdp knows; the KratosVersion and KratosVersionSource properties say which.'
             )
             Parameters  = @{
                 Name = 'Names of the IdPs to get; wildcards are allowed. Default: all. A name without wildcards that matches nothing is a KratosIdpNotFound error.'
@@ -97,6 +118,11 @@ Add-KratosIdp -ConfigPath /etc/kratos/kratos.yml -Provider microsoft -TenantId c
                     Remarks = ''
                 }
                 @{
+                    Title   = 'Find the entries a Kratos release would refuse before you deploy it'
+                    Code    = 'Get-KratosIdp -ConfigPath ./kratos.yml -KratosVersion v1.1.0 | Where-Object Status -eq Invalid | Select-Object Name, Problems'
+                    Remarks = 'Problems name each key, value or kind that Kratos v1.1.0 does not accept and the release that first does, for example "Kratos v1.1.0 (-KratosVersion) does not accept key ''pkce'' (from v1.3.0)". Without -KratosVersion the file''s version: key is used; KratosVersion on each object says which release was used.'
+                }
+                @{
                     Title   = 'List the integrators of a Juju model'
                     Code    = 'Get-KratosIdp -Model iam'
                     Remarks = 'Status is the integrator''s workload status (active, blocked, waiting).'
@@ -107,8 +133,9 @@ Add-KratosIdp -ConfigPath /etc/kratos/kratos.yml -Provider microsoft -TenantId c
         'Set-KratosIdpProvider' = @{
             Synopsis    = 'Changes the provider settings of an existing external identity provider.'
             Description = @(
-                'Set-KratosIdpProvider changes only the settings you give: the provider kind, client id or secret, tenant, issuer, Apple ids and key, provider id, label, scope, mapper, and on a config file subject source, claims source and PKCE. An empty string (or an empty -Scope) removes an optional setting. Everything is checked first; nothing changes when a value is wrong.'
-                'On a config file only the changed keys of the entry are rewritten. On Juju it runs juju config with the changed options on its standard input (juju config --file -), so no secret is ever on a command line or in a file; values the kratos charm would write into a config Kratos refuses are refused first, as on Add-KratosIdp. Changing -ProviderId (or a client id an automatic id depends on) changes the redirect URI and breaks existing users'' links: a warning says so.'
+                'Set-KratosIdpProvider changes only the settings you give: the provider kind, client id or secret, tenant, issuer, Apple ids and key, provider id, label, scope, mapper, and on a config file subject source, claims source, PKCE, auth and token URLs, requested claims, organization id, additional ID token audiences and account linking mode. An empty string (or an empty -Scope or -AdditionalIdTokenAudiences) removes an optional setting. Everything is checked first; nothing changes when a value is wrong, nor when the Kratos release of the target (-KratosVersion, else the config file''s version: key) does not accept a key, value or kind you give (KratosIdpNotSupportedByVersion).'
+
+                'On a config file only the changed keys of the entry are rewritten. On Juju it runs juju config with the changed options on its standard input (juju config --file -), so no secret is ever on a command line or in a file; values the kratos charm would write into a config Kratos refuses are refused first, as on Add-KratosIdp. Changing -ProviderId (or a client id an automatic id depends on) changes the redirect URI and breaks existing users'' links: a warning says so. So does a change of -OrganizationId, or of -Pkce to or from force, which moves the redirect URI.'
             )
             Parameters  = @{
                 Name     = 'The IdP to change: the provider id on a config file, the integrator application on Juju. Binds from the Name property of a piped KratosIdp.'
@@ -124,6 +151,16 @@ Add-KratosIdp -ConfigPath /etc/kratos/kratos.yml -Provider microsoft -TenantId c
                     Title   = 'Relabel every provider of a file'
                     Code    = 'Get-KratosIdp -ConfigPath ./kratos.yml | Set-KratosIdpProvider -Label ''Sign in'' -PassThru'
                     Remarks = 'The piped objects bring their name and ConfigPath.'
+                }
+                @{
+                    Title   = 'Identify Entra users by their object id and link accounts automatically'
+                    Code    = 'Set-KratosIdpProvider entra -ConfigPath ./kratos.yml -SubjectSource oid -AccountLinkingMode automatic -PassThru | Select-Object Name, SubjectSource, AccountLinkingMode, KratosVersion'
+                    Remarks = 'subject_source oid needs Kratos v25.4.0 and account_linking_mode v26.2.0: a file whose version: key names an older release is refused with KratosIdpNotSupportedByVersion. Changing the subject source changes the id Kratos links users by, so do it before users sign in.'
+                }
+                @{
+                    Title   = 'Accept ID tokens of a native app, and give the claims request as JSON'
+                    Code    = 'Set-KratosIdpProvider corp-sso -ConfigPath ./kratos.yml -AdditionalIdTokenAudiences ios-client -RequestedClaims ''{"userinfo": {"groups": null}}'''
+                    Remarks = 'Replaces both settings; -RequestedClaims '''' or -AdditionalIdTokenAudiences @() removes them.'
                 }
                 @{
                     Title   = 'Go back to the provider''s default scopes'
@@ -241,7 +278,7 @@ Get-KratosIdp -Model iam | Disable-KratosIdp -PassThru'
             Synopsis    = 'Checks that external identity providers will work before a user tries to sign in.'
             Description = @(
                 'Kratos looks at a provider only when someone first signs in with it, so a wrong issuer, a Microsoft tenant in the wrong form, a broken Apple key or a mapper that writes traits the identity schema lacks shows up as "Unable to initialize OpenID Connect Provider" or a failed registration in front of a user. Test-KratosIdp finds these first. It reads the IdPs as Get-KratosIdp does (a config file once; on Juju the same two juju calls) and changes nothing.'
-                'It writes one ExternalIdp.KratosIdpCheck per check and IdP: IdP, Check, Result (Pass, Warning, Fail or Skipped) and Message (what was found and, for Warning and Fail, what to do). The checks, in this order: Settings (complete and valid for the kind; the Problems of Get-KratosIdp, template values such as ${VAR}, empty secrets; on Juju also the integrator''s status and relation), KratosVersion (every key and the kind against the first Kratos release that accepts it: -KratosVersion, else the config file''s version: key), MicrosoftTenant (a GUID, a domain, or common / organizations / consumers), AppleKey (team id and key id of 10 characters; a PKCS#8 PEM holding an EC P-256 key), Mapper (base64:// decodes, a file:// mapper exists, relative paths taken from the config file''s folder), IdentitySchema (the traits ExternalIdp''s default mapper writes exist in the identity schema the config names, and every required trait is one it fills; skipped for your own mappers, https:// schemas and Juju).'
+                'It writes one ExternalIdp.KratosIdpCheck per check and IdP: IdP, Check, Result (Pass, Warning, Fail or Skipped) and Message (what was found and, for Warning and Fail, what to do). The checks, in this order: Settings (complete and valid for the kind; the Problems of Get-KratosIdp, template values such as ${VAR}, empty secrets; on Juju also the integrator''s status and relation), KratosVersion (every key, value and the kind against the first Kratos release that accepts it: -KratosVersion, else the config file''s version: key, or on Juju the kratos application''s workload version), MicrosoftTenant (a GUID, a domain, or common / organizations / consumers), AppleKey (team id and key id of 10 characters; a PKCS#8 PEM holding an EC P-256 key), Mapper (base64:// decodes, a file:// mapper exists, relative paths taken from the config file''s folder), IdentitySchema (the traits ExternalIdp''s default mapper writes exist in the identity schema the config names, and every required trait is one it fills; skipped for your own mappers, https:// schemas and Juju).'
                 'Online checks (-Offline skips them): Discovery (GET <issuer>/.well-known/openid-configuration of the issuer Kratos uses for the kind: issuer_url for generic, auth0 and gitlab (https://gitlab.com when unset), https://login.microsoftonline.com/<tenant>/v2.0 for microsoft, the fixed issuers of google, apple, netid, line and linkedin_v2; kinds that sign in through an OAuth2 API, such as github, are skipped), Issuer (equal, character for character, to the issuer Kratos compares; for microsoft the {tenantid} template or the tenant''s GUID, since Kratos builds the issuer from each token''s tid), ResponseType (code), Scopes (the requested scopes are in scopes_supported; a Warning when not), Pkce (S256 is offered when Kratos uses PKCE: pkce force, or auto, Kratos''s default, when the IdP announces it), Jwks (jwks_uri answers with a key set).'
                 'Only GET requests for public documents are sent: never a client secret or a private key. Each request may take -TimeoutSec seconds and goes through the system proxy (HTTPS_PROXY / HTTP_PROXY and NO_PROXY on Linux and macOS, the Internet settings on Windows). A TLS or connection failure is a Fail with its reason. The IdPs are checked at the same time; the results are written IdP by IdP in the order of the IdPs. With -Quiet the cmdlet writes one boolean per IdP instead, true when no check failed, like Test-Connection -Quiet.'
             )
@@ -249,7 +286,7 @@ Get-KratosIdp -Model iam | Disable-KratosIdp -PassThru'
                 Name          = 'The IdPs to check; wildcards are allowed. Default: all IdPs of the target. Binds from the Name property of piped KratosIdp objects, which also bring their target. A name without wildcards that matches nothing is a KratosIdpNotFound error.'
                 Offline       = 'Runs only the checks that need no network; Discovery, Issuer, ResponseType, Scopes, Pkce and Jwks are reported as Skipped.'
                 TimeoutSec    = 'Seconds each network request may take before it counts as failed (Discovery or Jwks fails with the reason). Default: 10. On Juju, the juju commands that read the model are given as long (default 300 s when -TimeoutSec is not given). Unlike the other cmdlets, Test-KratosIdp takes it with -ConfigPath too.'
-                KratosVersion = 'The Kratos release to check the entries against, for example v1.1.0, 1.3 or 26.2 (tab completion lists the known releases). Default: the config file''s top-level version: key; on Juju the check is skipped without it. A value that is not a release number is reported as Skipped.'
+                KratosVersion = 'The Kratos release to check the entries against, for example v1.1.0, 1.3 or 26.2 (tab completion lists the known releases). Default: the config file''s top-level version: key, or on Juju the workload version of the kratos application in juju status; without either the KratosVersion check is skipped, saying which release the entry needs. A value that is not a release number is refused.'
                 Quiet         = 'Writes one boolean per IdP instead of the checks: true when none of its checks failed (warnings and skipped checks count as passed).'
             }
             Examples    = @(

@@ -42,27 +42,36 @@ namespace ExternalIdp.Core
 
         /// <summary>
         /// What Kratos would reject in an entry read from a file (or what makes it a template):
-        /// unknown keys, missing required keys, wrong types, the kind rules of its schema, enum
-        /// values, URLs, placeholders. Keys, types, enums and URLs come from the field table.
+        /// unknown keys and kinds, missing required keys, wrong types, the kind rules of its schema, enum
+        /// values, URLs, a claims request, placeholders. Keys, types, enums and URLs come from the field
+        /// table. knownRelease: false when Kratos is newer than every release ExternalIdp knows, which may
+        /// accept keys and kinds the table doesn't have (they are not judged then). What a release rejects
+        /// of what came later is KratosVersionRules's.
         /// </summary>
-        public static List<string> OfKratosEntry(ProviderEntry entry, FieldTable table)
+        public static List<string> OfKratosEntry(ProviderEntry entry, FieldTable table, bool knownRelease = true)
         {
             var problems = new List<string>();
             foreach (var k in entry.Keys)
-                if (table.ByKey(k) == null) problems.Add($"unknown key '{k}' (Kratos rejects keys its schema doesn't list)");
+                if (knownRelease && table.ByKey(k) == null) problems.Add($"unknown key '{k}' (Kratos rejects keys its schema doesn't list)");
             foreach (var f in table.Rows.Where(f => f.RequiredByKratos))
                 if (entry[f] == null) problems.Add($"missing '{f.Key}'");
             foreach (var kv in entry)
             {
                 var type = table.ByKey(kv.Key)?.Type;
-                if (kv.Value == null || type == FieldType.Json) continue;
+                if (kv.Value == null || type == null) continue;
+                if (type == FieldType.Json)
+                {
+                    var claims = kv.Value.Kind == SettingKind.Json ? FieldChecks.ClaimsProblem(kv.Value.Json) : "it is not an object";
+                    if (claims != null) problems.Add($"'{kv.Key}' is not a claims request Kratos accepts: {claims}");
+                    continue;
+                }
                 if (type == FieldType.List) { if (kv.Value.Kind != SettingKind.List) problems.Add($"'{kv.Key}' must be a list of strings"); }
                 else if (kv.Value.Kind != SettingKind.Text && kv.Value.Kind != SettingKind.Secret) problems.Add($"'{kv.Key}' must be a string");
             }
             var provider = entry.Text(FieldTable.Provider.Key);
             if (provider != null)
             {
-                if (!ProviderCatalog.TryGetExact(provider, out var kind)) problems.Add($"provider '{provider}' is not a Kratos provider kind");
+                if (!ProviderCatalog.TryGetExact(provider, out var kind)) { if (knownRelease) problems.Add($"provider '{provider}' is not a Kratos provider kind"); }
                 else problems.AddRange(SchemaKindRules(kind, entry));
             }
             foreach (var f in table.Rows.Where(f => f.Type == FieldType.Enum))
@@ -112,9 +121,9 @@ namespace ExternalIdp.Core
         /// The Problems of an entry of a config file: what Kratos rejects, template values left empty,
         /// and a second entry with the same id.
         /// </summary>
-        public static List<string> OfFileEntry(ProviderEntry entry, FieldTable table, bool duplicateId)
+        public static List<string> OfFileEntry(ProviderEntry entry, FieldTable table, bool duplicateId, bool knownRelease = true)
         {
-            var problems = OfKratosEntry(entry, table);
+            var problems = OfKratosEntry(entry, table, knownRelease);
             // Templates leave values empty for a later step to fill in; Kratos can't use them as they are.
             var apple = entry.Text(FieldTable.Provider.Key) == "apple";
             foreach (var f in new[] { FieldTable.ClientId, FieldTable.ClientSecret, FieldTable.ApplePrivateKey })

@@ -55,6 +55,7 @@ namespace ExternalIdp.Core
                     case SettingKind.Text: Add(problems, f.Check(f, v.Text)); break;
                     case SettingKind.Secret: Add(problems, f.Check(f, v.Secret.Reveal())); break;
                     case SettingKind.List: foreach (var item in v.List) Add(problems, f.Check(f, item)); break;
+                    case SettingKind.Json: Add(problems, f.Check(f, v.AsJson)); break;
                 }
                 if (f.AltParameter != null && s.JsonnetMapper != null) problems.Add(RuleMessages.MapperTwice(f));
             }
@@ -89,6 +90,8 @@ namespace ExternalIdp.Core
                 if (f == FieldTable.Provider) continue;
                 given.TryGetValue(f, out var v);
                 if (v == null && f.AltParameter != null && s.JsonnetMapper != null) v = SettingValue.Of(DefaultMapper.ToMapperUrl(s.JsonnetMapper));
+                // JSON given as text (checked by the row) travels as the value it holds.
+                if (v != null && f.Type == FieldType.Json && v.Kind == SettingKind.Text && !Clears(v)) v = SettingValue.OfJsonText(v.Text) ?? v;
                 if (v != null) yield return new KeyValuePair<Field, SettingValue>(f, v);
             }
         }

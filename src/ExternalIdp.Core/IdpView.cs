@@ -34,7 +34,7 @@ namespace ExternalIdp.Core
         {
             if (f.IsSecret) return v?.Kind == SettingKind.Secret ? !v.IsEmpty : !string.IsNullOrEmpty(v?.Text);
             if (f.Type == FieldType.List) return v?.List != null ? v.Items : new string[0];
-            return v?.Text;
+            return v?.Kind == SettingKind.Json ? v.AsJson : v?.Text;
         }
 
         private static object Shown(SettingValue v)

@@ -26,12 +26,19 @@ namespace ExternalIdp
         public string SubjectSource { get; set; }
         public string ClaimsSource { get; set; }
         public string Pkce { get; set; }
+        public string AuthUrl { get; set; }
+        public string TokenUrl { get; set; }
+        /// <summary>The OpenID Connect claims request (requested_claims), as compact JSON.</summary>
+        public string RequestedClaims { get; set; }
+        public string OrganizationId { get; set; }
+        public string[] AdditionalIdTokenAudiences { get; set; } = new string[0];
+        public string AccountLinkingMode { get; set; }
         public bool Enabled { get; set; }
         public bool HasClientSecret { get; set; }
         public bool HasApplePrivateKey { get; set; }
 
         /// <summary>
-        /// The settings Kratos accepts that have no property above (auth_url, requested_claims, ...), by
+        /// The settings Kratos accepts that have no property above (fedcm_config_url, net_id_token_origin_header), by
         /// Kratos key, as the target holds them; never a secret.
         /// </summary>
         public IDictionary<string, object> OtherSettings { get; set; } = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -46,8 +53,19 @@ namespace ExternalIdp
         public string Status { get; set; }
         public string StatusMessage { get; set; }
 
-        /// <summary>What Kratos would reject in this entry (empty when none).</summary>
+        /// <summary>What Kratos would reject in this entry (empty when none), for the release in KratosVersion.</summary>
         public string[] Problems { get; set; } = new string[0];
+
+        /// <summary>
+        /// The Kratos release the entry was checked against (v1.1.0): -KratosVersion, the config file's
+        /// version: key, the kratos application's workload version on Juju, or the newest release
+        /// ExternalIdp knows. Null when nothing was checked against one (a Juju change whose settings every
+        /// release accepts).
+        /// </summary>
+        public string KratosVersion { get; set; }
+
+        /// <summary>Where KratosVersion comes from ("-KratosVersion", "the config file's version: key", ...).</summary>
+        public string KratosVersionSource { get; set; }
 
         /// <summary>ConfigFile or Juju.</summary>
         public string TargetType { get; set; }

@@ -13,6 +13,8 @@ namespace ExternalIdp.Core
         public bool RemoveApplication { get; set; }
         /// <summary>Redirect URI: the public base URL to use instead of the one the target knows.</summary>
         public string PublicUrl { get; set; }
+        /// <summary>-KratosVersion: the Kratos release of the target, instead of the one it records (checked by KratosRelease.Given).</summary>
+        public string KratosVersion { get; set; }
         /// <summary>Redirect URI on Juju: only the get-redirect-uri action's answer, never a computed one.</summary>
         public bool ActionOnly { get; set; }
     }

@@ -60,7 +60,7 @@ namespace ExternalIdp.Commands
         {
             if (!RefuseJujuOnly("TimeoutSec")) return;
             var target = OpenTarget();
-            var all = Invoke(() => target.GetIdps(CoreHost, new OperationOptions { TimeoutSec = TimeoutSec }), ConfigPath ?? Model);
+            var all = Invoke(() => target.GetIdps(CoreHost, Options()), ConfigPath ?? Model);
             if (all == null) return;
             var result = SelectByName(all, i => i.Name, Name, target.Description);
             foreach (var i in result)
@@ -122,7 +122,8 @@ namespace ExternalIdp.Commands
         {
             if (!RefuseJujuOnly("RemoveApplication", "TimeoutSec")) return;
             var target = OpenTarget();
-            var options = new OperationOptions { RemoveApplication = RemoveApplication.IsPresent, TimeoutSec = TimeoutSec };
+            var options = Options();
+            options.RemoveApplication = RemoveApplication.IsPresent;
             IReadOnlyList<KratosIdp> before = null;
             if (PassThru && !Invoke(() => { before = target.GetIdps(CoreHost, options); }, ConfigPath ?? Model)) return;
             foreach (var n in Name)
@@ -157,7 +158,8 @@ namespace ExternalIdp.Commands
         {
             if (!RefuseJujuOnly("Wait", "TimeoutSec")) return;
             var target = OpenTarget();
-            var options = new OperationOptions { Wait = Wait.IsPresent, TimeoutSec = TimeoutSec };
+            var options = Options();
+            options.Wait = Wait.IsPresent;
             foreach (var n in Name)
             {
                 var idp = Invoke(() => target.SetEnabled(n, Enable, options, CoreHost), n);
@@ -207,7 +209,9 @@ namespace ExternalIdp.Commands
             string given = null;
             if (!Invoke(() => { given = RedirectUris.GivenPublicUrl(PublicUrl); }, PublicUrl)) return;
             var target = OpenTarget();
-            var options = new OperationOptions { PublicUrl = given, ActionOnly = ActionOnly.IsPresent, TimeoutSec = TimeoutSec };
+            var options = Options();
+            options.PublicUrl = given;
+            options.ActionOnly = ActionOnly.IsPresent;
             foreach (var n in Name)
             {
                 var uri = Invoke(() => target.GetRedirectUri(n, options, CoreHost), n);
@@ -232,8 +236,15 @@ namespace ExternalIdp.Commands
             string given = null;
             if (!Invoke(() => { given = RedirectUris.GivenPublicUrl(PublicUrl); }, PublicUrl)) return;
             var target = OpenTarget();
-            var url = Invoke(() => target.GetPublicUrl(new OperationOptions { PublicUrl = given, TimeoutSec = TimeoutSec }, CoreHost), ConfigPath ?? Model);
+            var url = Invoke(() => target.GetPublicUrl(PublicUrlOptions(given), CoreHost), ConfigPath ?? Model);
             if (url != null) WriteObject(url);
+        }
+
+        private OperationOptions PublicUrlOptions(string given)
+        {
+            var o = Options();
+            o.PublicUrl = given;
+            return o;
         }
     }
 }

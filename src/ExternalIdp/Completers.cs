@@ -7,6 +7,7 @@ using System.Management.Automation.Language;
 using System.Threading;
 using System.Threading.Tasks;
 using ExternalIdp.Core;
+using ExternalIdp.Core.Checks;
 
 namespace ExternalIdp.Commands
 {
@@ -144,5 +145,13 @@ namespace ExternalIdp.Commands
             public bool ShouldProcess(string target, string action) => false;
             public CancellationToken Cancellation => _cts.Token;
         }
+    }
+
+    /// <summary>-KratosVersion: the Kratos releases whose provider keys ExternalIdp knows (any other version can be typed).</summary>
+    public sealed class KratosVersionCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+            => CompletionHelpers.Complete(KratosReleases.All.Reverse().Select(v => (v, $"Kratos {v}")), wordToComplete).ToList();
     }
 }

@@ -57,6 +57,7 @@ namespace ExternalIdp.Commands
             [ErrorIds.JujuUnsafeValue] = "Give a value that YAML reads as the same text: not a number, true/false (or yes/no/on/off), null or ~, nothing that starts with a YAML indicator (* & ! ' \" [ { | > # % @ `), no line breaks, ': ' or ' #'. For a value you can't choose, such as a numeric app id, manage the IdP in a Kratos config file (-ConfigPath).",
             [ErrorIds.JujuIdpBlocked] = "Fix the settings named in the status message with Set-KratosIdpProvider (juju debug-log has details).",
             [ErrorIds.JujuPartialState] = "Run the same Add-KratosIdp command again to finish.",
+            [ErrorIds.NotSupportedByVersion] = "Leave out what the message names, or upgrade Kratos first; when Kratos already runs a newer release than the one named, give it with -KratosVersion (or the config file's top-level version: key).",
         };
 
         private readonly CancellationTokenSource _cancel = new CancellationTokenSource();
@@ -89,6 +90,15 @@ namespace ExternalIdp.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; } = 300;
 
+        /// <summary>
+        /// The Kratos release of the target (v1.1.0, 1.1, 26.2), instead of the one it records (the config
+        /// file's version: key, the kratos application's workload version on Juju). Not bound from piped
+        /// objects: their KratosVersion may be one that was only assumed.
+        /// </summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(KratosVersionCompleter))]
+        public string KratosVersion { get; set; }
+
         protected override void StopProcessing()
         {
             try { _cancel.Cancel(); } catch (ObjectDisposedException) { }
@@ -113,6 +123,8 @@ namespace ExternalIdp.Commands
             Invoke(() =>
             {
                 string path = null;
+                // A -KratosVersion that is no release number stops the command before the target is read.
+                KratosRelease.Given(KratosVersion);
                 if (!string.IsNullOrEmpty(ConfigPath)) path = ResolveFilePath(ConfigPath, "ConfigPath");
                 target = Targets.Open(path, NullIfEmpty(ConfigRoot), NullIfEmpty(Model), NullIfEmpty(KratosApplication));
             }, ConfigPath ?? Model, terminating: true);
@@ -141,6 +153,9 @@ namespace ExternalIdp.Commands
         }
 
         protected static string NullIfEmpty(string s) => string.IsNullOrEmpty(s) ? null : s;
+
+        /// <summary>The options every cmdlet passes to its target: -TimeoutSec and -KratosVersion.</summary>
+        protected OperationOptions Options() => new OperationOptions { TimeoutSec = TimeoutSec, KratosVersion = NullIfEmpty(KratosVersion) };
 
         /// <summary>Refuses Juju-only parameters that were given for a config file.</summary>
         protected bool RefuseJujuOnly(params string[] parameterNames)

@@ -72,6 +72,27 @@ namespace ExternalIdp.Commands
         [ArgumentCompleter(typeof(EnumValueCompleter))]
         public string Pkce { get; set; }
 
+        [Parameter]
+        public string AuthUrl { get; set; }
+
+        [Parameter]
+        public string TokenUrl { get; set; }
+
+        /// <summary>The OpenID Connect claims request: a hashtable (nested), or the same as JSON text.</summary>
+        [Parameter]
+        public object RequestedClaims { get; set; }
+
+        [Parameter]
+        public string OrganizationId { get; set; }
+
+        [Parameter]
+        [AllowEmptyCollection]
+        public string[] AdditionalIdTokenAudiences { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(EnumValueCompleter))]
+        public string AccountLinkingMode { get; set; }
+
         /// <summary>Juju: wait until the integrator reports the provider ready.</summary>
         [Parameter]
         public SwitchParameter Wait { get; set; }
@@ -102,7 +123,8 @@ namespace ExternalIdp.Commands
             foreach (var f in s.Table.WithParameter)
             {
                 if (!bound.TryGetValue(f.Parameter, out var value)) continue;
-                s[f] = ValueOf(value is PSObject pso ? pso.BaseObject : value);
+                var unwrapped = value is PSObject pso ? pso.BaseObject : value;
+                s[f] = f.Type == FieldType.Json && !(unwrapped is string) ? SettingValue.OfStructure(Plain(value, 0)) : ValueOf(unwrapped);
             }
             if (Credential != null)
             {
@@ -123,6 +145,34 @@ namespace ExternalIdp.Commands
                 case string[] list: return SettingValue.Of(list);
                 case string text: return SettingValue.Of(text);
                 default: return null;
+            }
+        }
+
+        /// <summary>
+        /// A structure given to a JSON parameter with PowerShell's wrappers taken off: a PSCustomObject as a
+        /// dictionary of its properties, nested values unwrapped (the core reads dictionaries, lists and scalars).
+        /// </summary>
+        private static object Plain(object value, int depth)
+        {
+            if (depth > 64) return value;
+            if (value is PSObject pso)
+            {
+                if (!(pso.BaseObject is PSCustomObject)) return Plain(pso.BaseObject, depth);
+                var props = new Dictionary<string, object>(StringComparer.Ordinal);
+                foreach (var p in pso.Properties) props[p.Name] = Plain(p.Value, depth + 1);
+                return props;
+            }
+            switch (value)
+            {
+                case string _: return value;
+                case System.Collections.IDictionary d:
+                    var dict = new Dictionary<string, object>(StringComparer.Ordinal);
+                    foreach (System.Collections.DictionaryEntry e in d)
+                        dict[Convert.ToString((e.Key as PSObject)?.BaseObject ?? e.Key, System.Globalization.CultureInfo.InvariantCulture)] = Plain(e.Value, depth + 1);
+                    return dict;
+                case System.Collections.IEnumerable list:
+                    return list.Cast<object>().Select(i => Plain(i, depth + 1)).ToList();
+                default: return value;
             }
         }
 
@@ -152,10 +202,11 @@ namespace ExternalIdp.Commands
             }
         }
 
-        protected OperationOptions BuildOptions() => new OperationOptions
+        protected OperationOptions BuildOptions()
         {
-            Wait = Wait.IsPresent,
-            TimeoutSec = TimeoutSec,
-        };
+            var o = Options();
+            o.Wait = Wait.IsPresent;
+            return o;
+        }
     }
 }

@@ -30,11 +30,6 @@ namespace ExternalIdp.Commands
         [Parameter]
         public SwitchParameter Offline { get; set; }
 
-        /// <summary>The Kratos release to check the entries against, instead of the one the target records.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(KratosVersionCompleter))]
-        public string KratosVersion { get; set; }
-
         /// <summary>One boolean per IdP: true when no check failed.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -56,7 +51,7 @@ namespace ExternalIdp.Commands
             if (_inputs.TryGetValue(key, out var known)) input = (CheckInput)known;
             else
             {
-                input = Invoke(() => target.ReadForChecks(CoreHost, new OperationOptions { TimeoutSec = TimeoutSec }), ConfigPath ?? Model);
+                input = Invoke(() => target.ReadForChecks(CoreHost, Options()), ConfigPath ?? Model);
                 if (input == null) return;
                 _inputs[key] = input;
             }
@@ -118,13 +113,5 @@ namespace ExternalIdp.Commands
             public CheckSubject Subject { get; }
             public Task<IReadOnlyList<KratosIdpCheck>> Task { get; }
         }
-    }
-
-    /// <summary>-KratosVersion: the Kratos releases whose provider keys ExternalIdp knows (any other version can be typed).</summary>
-    public sealed class KratosVersionCompleter : IArgumentCompleter
-    {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters)
-            => CompletionHelpers.Complete(KratosReleases.All.Reverse().Select(v => (v, $"Kratos {v}")), wordToComplete).ToList();
     }
 }

@@ -5,7 +5,7 @@ $script:FakeRoot = $PSScriptRoot
 $script:Project = Join-Path $PSScriptRoot 'FakeJuju'
 $script:ExeName = if ($IsWindows -or $env:OS -eq 'Windows_NT') { 'juju.exe' } else { 'juju' }
 $script:Controls = 'FAKE_JUJU_STATE', 'FAKE_JUJU_LOG', 'FAKE_JUJU_SEED', 'FAKE_JUJU_SEED_IDPS', 'FAKE_JUJU_VERSION',
-    'FAKE_JUJU_DELAY_MS', 'FAKE_JUJU_FAIL', 'FAKE_JUJU_HANG', 'FAKE_JUJU_REGISTER', 'FAKE_JUJU_CONFINEMENT'
+    'FAKE_JUJU_DELAY_MS', 'FAKE_JUJU_FAIL', 'FAKE_JUJU_HANG', 'FAKE_JUJU_REGISTER', 'FAKE_JUJU_CONFINEMENT', 'FAKE_JUJU_KRATOS_VERSION'
 
 function Get-FakeJujuBinDirectory {
     <# The folder of the built fake juju; builds it when it is missing. #>
@@ -35,6 +35,8 @@ function New-FakeJujuModel {
         [ValidateSet('kratos2', 'kratos1', 'nokratos')] [string] $Seed = 'kratos2',
         [int] $Idps = 0,
         [string] $Version,
+        # The workload version juju status shows for kratos ('none' for none); default: the seed's.
+        [string] $KratosVersion,
         [switch] $Snap,
         [switch] $Confined,
         [string] $Configuration = 'Debug'
@@ -65,6 +67,7 @@ function New-FakeJujuModel {
     $env:FAKE_JUJU_SEED = $Seed
     $env:FAKE_JUJU_SEED_IDPS = "$Idps"
     if ($Version) { $env:FAKE_JUJU_VERSION = $Version }
+    if ($KratosVersion) { $env:FAKE_JUJU_KRATOS_VERSION = $KratosVersion }
     if ($Confined) { $env:FAKE_JUJU_CONFINEMENT = 'strict' }
     $home_ = $null
     if ($Snap -or $Confined) {

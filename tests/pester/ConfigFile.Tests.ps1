@@ -484,3 +484,73 @@ Describe 'Juju-only parameters on a config file' {
         Get-FileSha $cfg | Should -Be $before
     }
 }
+
+Describe 'Keys for enterprise IdPs and Kratos releases, on a config file' {
+    BeforeEach {
+        $cfg = New-KratosConfig   # version: v1.3.0
+    }
+
+    It 'writes -RequestedClaims from a hashtable, -OrganizationId, -AdditionalIdTokenAudiences, -AuthUrl and -TokenUrl, and shows them' {
+        $claims = @{ id_token = [ordered]@{ email = $null; email_verified = @{ essential = $true } } }
+        $idp = Add-KratosIdp corp -ConfigPath $cfg -Provider generic -IssuerUrl https://sso.example.com -ClientId kratos -ClientSecret $Secret `
+            -RequestedClaims $claims -OrganizationId 0b8f3a52-7c1e-4d2a-9a55-3f0f8e2d4c11 -AdditionalIdTokenAudiences ios, android `
+            -AuthUrl https://sso.example.com/authorize -TokenUrl https://sso.example.com/token
+        $idp.RequestedClaims | Should -Be '{"id_token": {"email": null, "email_verified": {"essential": true}}}'
+        $idp.AdditionalIdTokenAudiences | Should -Be @('ios', 'android')
+        $idp.AuthUrl | Should -Be 'https://sso.example.com/authorize'
+        $idp.TokenUrl | Should -Be 'https://sso.example.com/token'
+        $idp.RedirectUri | Should -Be 'https://auth.example.com/self-service/methods/oidc/organization/0b8f3a52-7c1e-4d2a-9a55-3f0f8e2d4c11/callback/corp'
+        (Get-KratosRedirectUri corp -ConfigPath $cfg).RedirectUri | Should -Be $idp.RedirectUri
+        $idp.KratosVersion | Should -Be 'v1.3.0'
+        $idp.KratosVersionSource | Should -Be "the config file's version: key"
+        (Get-Content -Raw $cfg) | Should -Match ([regex]::Escape('requested_claims: {"id_token": {"email": null, "email_verified": {"essential": true}}}'))
+        # JSON text and a [pscustomobject] are taken too; '' removes it.
+        (Set-KratosIdpProvider corp -ConfigPath $cfg -RequestedClaims '{"userinfo": {"groups": null}}' -PassThru).RequestedClaims | Should -Be '{"userinfo": {"groups": null}}'
+        (Set-KratosIdpProvider corp -ConfigPath $cfg -RequestedClaims ([pscustomobject]@{ id_token = [pscustomobject]@{ acr = @{ values = @('urn:a') } } }) -PassThru).RequestedClaims |
+            Should -Be '{"id_token": {"acr": {"values": ["urn:a"]}}}'
+        (Set-KratosIdpProvider corp -ConfigPath $cfg -RequestedClaims '' -PassThru).RequestedClaims | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a key the file''s Kratos release does not know, says how to give a newer one, and changes nothing' {
+        $before = Get-FileSha $cfg
+        $e = Get-CmdletError { Add-KratosIdp entra -ConfigPath $cfg -Provider microsoft -TenantId common -ClientId c -ClientSecret $Secret -SubjectSource oid }
+        Get-ErrorId $e | Should -Be 'KratosIdpNotSupportedByVersion'
+        $e.Exception.Message | Should -Match "runs Kratos v1.3.0 \(the config file's version: key\), which does not accept subject_source 'oid' \(from v25.4.0\)"
+        $e.Exception.Message | Should -Match 'Leave out -SubjectSource oid, or upgrade Kratos to v25.4.0 or later'
+        $e.Exception.Message | Should -Match "-KratosVersion \(or the config file's top-level version: key\)"
+        $e.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        $e = Get-CmdletError { Set-KratosIdpProvider github -ConfigPath $cfg -AccountLinkingMode automatic }
+        Get-ErrorId $e | Should -Be 'KratosIdpNotSupportedByVersion'
+        $e.Exception.Message | Should -Match "key 'account_linking_mode' \(from v26.2.0\)"
+        Get-FileSha $cfg | Should -Be $before
+        # Told that Kratos is newer, it writes them; Get by the file's word reports the entry, naming the key and the release.
+        $idp = Set-KratosIdpProvider github -ConfigPath $cfg -AccountLinkingMode automatic -KratosVersion 26.2 -PassThru
+        $idp.AccountLinkingMode | Should -Be 'automatic'
+        $idp.KratosVersion | Should -Be 'v26.2.0'
+        $got = Get-KratosIdp github -ConfigPath $cfg
+        $got.Status | Should -Be 'Invalid'
+        $got.Problems | Should -Be @("Kratos v1.3.0 (the config file's version: key) does not accept key 'account_linking_mode' (from v26.2.0)")
+        (Get-KratosIdp github -ConfigPath $cfg -KratosVersion v26.2.0).Status | Should -Be 'Valid'
+    }
+
+    It 'refuses a -KratosVersion that is no release number, on every cmdlet' -ForEach @(
+        @{ Case = 'Get-KratosIdp'; Script = { param($c) Get-KratosIdp -ConfigPath $c -KratosVersion latest } }
+        @{ Case = 'Add-KratosIdp'; Script = { param($c) Add-KratosIdp g -ConfigPath $c -Provider google -ClientId x -ClientSecret $Secret -KratosVersion latest } }
+        @{ Case = 'Remove-KratosIdp'; Script = { param($c) Remove-KratosIdp github -ConfigPath $c -KratosVersion 'v1.x' } }
+        @{ Case = 'Get-KratosRedirectUri'; Script = { param($c) Get-KratosRedirectUri github -ConfigPath $c -KratosVersion latest } }
+    ) {
+        $before = Get-FileSha $cfg
+        $e = Get-CmdletError { & $Script $cfg }
+        Get-ErrorId $e | Should -Be 'KratosIdpInvalidConfiguration'
+        $e.Exception.Message | Should -Match 'is not a Kratos release number'
+        Get-FileSha $cfg | Should -Be $before
+    }
+
+    It 'assumes the newest release for a file without version:, and says so' {
+        $path = New-KratosConfig -Content ($script:BaseConfig -replace '(?m)^version: .*\n', '')
+        $idp = Get-KratosIdp github -ConfigPath $path
+        $idp.KratosVersion | Should -Be 'v26.2.0'
+        $idp.KratosVersionSource | Should -Match 'assumed, the newest release ExternalIdp knows: the config file has no version: key'
+        (Set-KratosIdpProvider github -ConfigPath $path -AccountLinkingMode automatic -PassThru).AccountLinkingMode | Should -Be 'automatic'
+    }
+}

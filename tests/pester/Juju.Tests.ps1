@@ -271,6 +271,32 @@ Describe 'Juju errors' {
         Get-ErrorId $e | Should -Be 'KratosIdpParameterNotSupported'
     }
 
+    It 'refuses <Parameter>, which the integrator cannot pass, on Add and Set, before juju is run' -ForEach @(
+        @{ Parameter = 'RequestedClaims'; Value = @{ id_token = @{ email = $null } } }
+        @{ Parameter = 'OrganizationId'; Value = '0b8f3a52-7c1e-4d2a-9a55-3f0f8e2d4c11' }
+        @{ Parameter = 'AdditionalIdTokenAudiences'; Value = @('ios') }
+        @{ Parameter = 'AuthUrl'; Value = 'https://sso.example.com/authorize' }
+        @{ Parameter = 'TokenUrl'; Value = 'https://sso.example.com/token' }
+        @{ Parameter = 'AccountLinkingMode'; Value = 'automatic' }
+        @{ Parameter = 'SubjectSource'; Value = 'oid' }
+    ) {
+        $extra = @{ $Parameter = $Value }
+        $e = Get-CmdletError { Add-KratosIdp -Provider microsoft -TenantId common -ClientId c -ClientSecret $Secret @extra }
+        Get-ErrorId $e | Should -Be 'KratosIdpParameterNotSupported'
+        $e.Exception.Message | Should -Match "-$Parameter can't be set on Juju"
+        $e = Get-CmdletError { Set-KratosIdpProvider some-idp @extra }
+        Get-ErrorId $e | Should -Be 'KratosIdpParameterNotSupported'
+        @(Get-FakeJujuCall $Fake -IncludeVersion).Count | Should -Be 0
+    }
+
+    It 'says which Kratos release the model runs: the workload version in juju status, or -KratosVersion' {
+        $null = Add-KratosIdp -Provider google -ClientId c -ClientSecret $Secret
+        $idp = Get-KratosIdp google-idp
+        $idp.KratosVersion | Should -Be 'v26.2.0'
+        $idp.KratosVersionSource | Should -Be "the workload version of 'kratos' in juju status"
+        (Get-KratosIdp google-idp -KratosVersion 1.1).KratosVersion | Should -Be 'v1.1.0'
+    }
+
     It 'refuses a value that would break the Kratos config, without showing the secret' {
         $bad = ConvertTo-SecureString -String 'abc #comment-SECRET' -AsPlainText -Force
         $e = Get-CmdletError { Add-KratosIdp -Provider google -ClientId c -ClientSecret $bad }

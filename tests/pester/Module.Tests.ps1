@@ -189,7 +189,8 @@ Describe 'Cmdlet metadata' {
 
     It 'the secret parameters are SecureStrings and Add/Set have the same settings parameters' {
         $settings = 'Provider', 'ClientId', 'ClientSecret', 'Credential', 'TenantId', 'IssuerUrl', 'AppleTeamId', 'ApplePrivateKeyId',
-            'ApplePrivateKey', 'ProviderId', 'Label', 'Scope', 'JsonnetMapper', 'MapperUrl', 'SubjectSource', 'ClaimsSource', 'Pkce', 'Wait', 'TimeoutSec'
+            'ApplePrivateKey', 'ProviderId', 'Label', 'Scope', 'JsonnetMapper', 'MapperUrl', 'SubjectSource', 'ClaimsSource', 'Pkce',
+            'AuthUrl', 'TokenUrl', 'RequestedClaims', 'OrganizationId', 'AdditionalIdTokenAudiences', 'AccountLinkingMode', 'Wait', 'TimeoutSec'
         foreach ($c in 'Add-KratosIdp', 'Set-KratosIdpProvider') {
             $params = (Get-Command $c).Parameters
             foreach ($p in $settings) { $params.Keys | Should -Contain $p -Because "$c has -$p" }
@@ -197,6 +198,8 @@ Describe 'Cmdlet metadata' {
             $params['ApplePrivateKey'].ParameterType | Should -Be ([securestring])
             $params['Credential'].ParameterType | Should -Be ([pscredential])
             $params['Scope'].ParameterType | Should -Be ([string[]])
+            $params['AdditionalIdTokenAudiences'].ParameterType | Should -Be ([string[]])
+            $params['RequestedClaims'].ParameterType | Should -Be ([object]) -Because 'it takes a hashtable or JSON text'
             $params['TimeoutSec'].ParameterType | Should -Be ([int])
         }
         (Get-Command Add-KratosIdp).Parameters['Channel'] | Should -Not -BeNullOrEmpty
@@ -214,7 +217,7 @@ Describe 'Cmdlet metadata' {
         $table = [ExternalIdp.Commands.KratosSettingsCmdletBase]::SettingsParameters()
         $table | Should -Contain 'ClientId'
         $table | Should -Contain 'JsonnetMapper'
-        $notSettings = @('Name', 'Channel', 'Wait', 'PassThru', 'ConfigPath', 'ConfigRoot', 'Model', 'KratosApplication', 'TimeoutSec') +
+        $notSettings = @('Name', 'Channel', 'Wait', 'PassThru', 'ConfigPath', 'ConfigRoot', 'Model', 'KratosApplication', 'TimeoutSec', 'KratosVersion') +
             [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
         foreach ($c in 'Add-KratosIdp', 'Set-KratosIdpProvider') {
             $declared = @((Get-Command $c).Parameters.Keys | Where-Object { $notSettings -notcontains $_ })
@@ -369,6 +372,19 @@ Describe 'Tab completion' {
         Get-Completions 'Add-KratosIdp -Pkce ' | Should -Be @('auto', 'never', 'force')
         Get-Completions 'Add-KratosIdp -ClaimsSource ' | Should -Be @('id_token', 'userinfo')
         Get-Completions 'Set-KratosIdpProvider -SubjectSource o' | Should -Be @('oid')
+        Get-Completions 'Add-KratosIdp -AccountLinkingMode ' | Should -Be @('confirm_with_existing_credential', 'automatic')
+        Get-Completions 'Set-KratosIdpProvider -AccountLinkingMode a' | Should -Be @('automatic')
+    }
+
+    It '-KratosVersion is on every cmdlet and completes the releases ExternalIdp knows, newest first' {
+        foreach ($c in (Get-Command -Module ExternalIdp)) {
+            $c.Parameters['KratosVersion'] | Should -Not -BeNullOrEmpty -Because "$($c.Name) takes -KratosVersion"
+            $c.Parameters['KratosVersion'].Attributes.ValueFromPipelineByPropertyName | Should -Not -Contain $true -Because 'a piped KratosIdp may carry a release that was only assumed'
+        }
+        $all = @(Get-Completions 'Get-KratosIdp -KratosVersion ')
+        $all[0] | Should -Be 'v26.2.0'
+        $all | Should -Contain 'v1.1.0'
+        Get-Completions 'Set-KratosIdpProvider -KratosVersion v1.' | Should -Be @('v1.3.1', 'v1.3.0', 'v1.2.0', 'v1.1.0', 'v1.0.0')
     }
 
     It '-Name completes the IdPs of the bound config file, also relative to the current location' {

@@ -115,7 +115,10 @@ Describe 'Test-KratosIdp on a config file' {
         $v = Test-KratosIdp kc -ConfigPath $cfg -Offline -KratosVersion v1.1.0 | Where-Object Check -eq KratosVersion
         $v.Result | Should -Be Fail
         $v.Message | Should -Match "key 'pkce' \(from v1.3.0\)"
-        (Test-KratosIdp kc -ConfigPath $cfg -Offline -KratosVersion latest | Where-Object Check -eq KratosVersion).Result | Should -Be Skipped
+        # A -KratosVersion that is no release number stops the command, as on every cmdlet.
+        $e = Get-CmdletError { Test-KratosIdp kc -ConfigPath $cfg -Offline -KratosVersion latest }
+        Get-ErrorId $e | Should -Be 'KratosIdpInvalidConfiguration'
+        $e.Exception.Message | Should -Match "-KratosVersion 'latest' is not a Kratos release number"
     }
 
     It 'never puts a secret into output, verbose text or a request' {
@@ -232,12 +235,24 @@ Describe 'Test-KratosIdp on a Juju model' -Skip:(-not (Test-Path (Join-Path $PSS
         ($r | ConvertTo-Json -Depth 3) | Should -Not -Match 'seed-secret'
     }
 
-    It 'without -KratosVersion the release check is skipped with the reason; an unrelated integrator fails' {
+    It 'checks against the kratos workload version juju status shows; an unrelated integrator fails' {
         Invoke-FakeJuju $Fake remove-relation github-idp kratos | Out-Null
         $r = Test-KratosIdp -Offline
         ($r | Where-Object { $_.IdP -eq 'github-idp' -and $_.Check -eq 'Settings' }).Result | Should -Be Fail
-        ($r | Where-Object { $_.IdP -eq 'github-idp' -and $_.Check -eq 'KratosVersion' }).Message | Should -Match 'workload version'
+        $v = $r | Where-Object { $_.IdP -eq 'github-idp' -and $_.Check -eq 'KratosVersion' }
+        $v.Result | Should -Be Pass
+        $v.Message | Should -Match "Kratos v26.2.0 \(the workload version of 'kratos' in juju status\) accepts"
         @(Test-KratosIdp -Offline -Quiet) | Should -Be @($false, $true)
+    }
+
+    It 'without a workload version or -KratosVersion the release check is skipped with the reason' {
+        $fake = New-FakeJujuModel -Idps 1 -KratosVersion none
+        try {
+            $v = Test-KratosIdp -Offline | Where-Object Check -eq KratosVersion
+            $v.Result | Should -Be Skipped
+            $v.Message | Should -Match "juju status shows no workload version for 'kratos'\. Pass -KratosVersion"
+        }
+        finally { Remove-FakeJujuModel $fake }
     }
 
     It 'an unknown kratos application stops the command with JujuKratosApplicationNotFound' {

@@ -38,32 +38,34 @@ namespace ExternalIdp.Core.Checks
 
             private void CheckVersion()
             {
-                string text = _c._options.KratosVersion, source = "-KratosVersion";
+                string text = _c._options.KratosVersion, source = KratosRelease.ParameterSource;
                 if (string.IsNullOrWhiteSpace(text)) { text = _input.KratosVersion; source = _input.KratosVersionSource; }
+                var needed = KratosVersionRules.NeededRelease(_s.Settings);
+                var needs = needed == KratosReleases.Oldest ? "" : $" (it needs Kratos {needed} or later)";
                 if (string.IsNullOrWhiteSpace(text))
                 {
-                    Skip(CheckNames.KratosVersion, $"{_input.NoKratosVersionReason ?? "The target records no Kratos version."} Pass -KratosVersion (for example v1.3.0 or 26.2) to check this entry against a release.");
+                    Skip(CheckNames.KratosVersion, $"{_input.NoKratosVersionReason ?? "The target records no Kratos version."} Pass -KratosVersion (for example v1.3.0 or 26.2) to check this entry against a release{needs}.");
                     return;
                 }
-                if (!KratosReleases.TryParse(text, out var v))
+                var release = KratosRelease.Recorded(text, source);
+                if (release == null)
                 {
-                    Skip(CheckNames.KratosVersion, $"'{IdpRules.Printable(text)}' ({source}) is not a Kratos release number such as v1.3.0, 1.3 or 26.2, so the entry can't be checked against it. Pass -KratosVersion with the release Kratos runs.");
+                    Skip(CheckNames.KratosVersion, $"'{IdpRules.Printable(text)}' ({source}) is not a Kratos release number such as v1.3.0, 1.3 or 26.2, so the entry can't be checked against it. Pass -KratosVersion with the release Kratos runs{needs}.");
                     return;
                 }
-                var name = KratosReleases.Name(v);
-                if (KratosReleases.OlderThanKnown(v))
+                if (KratosReleases.OlderThanKnown(release.Version))
                 {
-                    Skip(CheckNames.KratosVersion, $"Kratos {name} ({source}) is older than {KratosReleases.Oldest}, the oldest release whose provider keys ExternalIdp knows.");
+                    Skip(CheckNames.KratosVersion, $"Kratos {release.Name} ({source}) is older than {KratosReleases.Oldest}, the oldest release whose provider keys ExternalIdp knows{needs}.");
                     return;
                 }
-                var rejected = KratosReleases.Rejected(v, _kind?.Name, _s.Settings);
+                var rejected = KratosVersionRules.Rejected(release.Version, _s.Settings);
                 if (rejected.Count > 0)
                 {
                     var them = rejected.Count == 1 ? "it" : "them";
-                    Fail(CheckNames.KratosVersion, $"Kratos {name} ({source}) does not accept {string.Join(", ", rejected)}. One key or kind a release doesn't know makes Kratos refuse its whole config: remove {them} (Set-KratosIdpProvider), or upgrade Kratos.");
+                    Fail(CheckNames.KratosVersion, $"Kratos {release.Name} ({source}) does not accept {string.Join(", ", rejected)}. One key or kind a release doesn't know makes Kratos refuse its whole config: remove {them} (Set-KratosIdpProvider), or upgrade Kratos to {needed} or later.");
                     return;
                 }
-                Pass(CheckNames.KratosVersion, $"Kratos {name} ({source}) accepts provider '{Kind}' and every key of this entry.");
+                Pass(CheckNames.KratosVersion, $"Kratos {release.Name} ({source}) accepts provider '{Kind}' and every key of this entry.");
             }
 
             private void CheckTenant()

@@ -7,9 +7,9 @@ using System.Text.RegularExpressions;
 namespace ExternalIdp.Core.Checks
 {
     /// <summary>
-    /// The Kratos releases ExternalIdp knows (ory/kratos embedx/config.schema.json at each tag), and
-    /// what a release rejects in an entry. The first release of each key and enum value is a column
-    /// of the field table, that of each kind one of the provider catalog.
+    /// The Kratos releases ExternalIdp knows (ory/kratos embedx/config.schema.json at each tag) and
+    /// their numbers. The first release of each key and enum value is a column of the field table, that
+    /// of each kind one of the provider catalog; KratosVersionRules says what a release rejects.
     /// </summary>
     public static class KratosReleases
     {
@@ -20,6 +20,8 @@ namespace ExternalIdp.Core.Checks
         };
 
         public static string Oldest => All[0];
+
+        public static string Newest => All[All.Count - 1];
 
         /// <summary>The first release that accepts this key (the oldest release for keys as old as v0.10.1 and for keys no row knows).</summary>
         public static string KeyFirstRelease(string key) => FieldTable.Default.ByKey(key)?.FirstRelease ?? Oldest;
@@ -65,27 +67,13 @@ namespace ExternalIdp.Core.Checks
         public static bool OlderThanKnown(Version v) => v < Parse(Oldest);
 
         /// <summary>
-        /// What a Kratos of this version rejects in an entry: one line per key, kind or value, with its
-        /// first release. Empty when it accepts everything in the entry.
+        /// Whether the version is a release after the newest these facts cover (a later major or minor:
+        /// a patch of the newest release accepts what it does), whose keys ExternalIdp can't know.
         /// </summary>
-        public static List<string> Rejected(Version running, string provider, ProviderEntry entry)
+        public static bool NewerThanKnown(Version v)
         {
-            var rejected = new List<string>();
-            if (provider != null)
-            {
-                var since = KindFirstRelease(provider);
-                if (!Accepts(running, since)) rejected.Add($"provider '{provider}' (from {since})");
-            }
-            foreach (var kv in entry.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                var since = KeyFirstRelease(kv.Key);
-                if (!Accepts(running, since)) { rejected.Add($"key '{kv.Key}' (from {since})"); continue; }
-                var value = kv.Value?.Text;
-                var valueSince = ValueFirstRelease(kv.Key, value);
-                if (valueSince != null && !Accepts(running, valueSince))
-                    rejected.Add($"{kv.Key} '{value}' (from {valueSince})");
-            }
-            return rejected;
+            var newest = Parse(Newest);
+            return new Version(v.Major, v.Minor) > new Version(newest.Major, newest.Minor);
         }
     }
 }

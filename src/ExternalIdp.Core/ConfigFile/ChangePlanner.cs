@@ -28,8 +28,8 @@ namespace ExternalIdp.Core.ConfigFile
         public YMapping Entry;
         /// <summary>The real changes (key → new value, null = remove), in the order keys are written.</summary>
         public List<KeyValuePair<string, SettingValue>> Changes;
-        /// <summary>The entry as it will be.</summary>
-        public ProviderEntry Result;
+        /// <summary>The entry as it is, and as it will be.</summary>
+        public ProviderEntry Existing, Result;
         /// <summary>Keys removed because the new provider kind doesn't take them.</summary>
         public List<string> Dropped;
         public ProviderKind OldKind, NewKind;
@@ -112,7 +112,7 @@ namespace ExternalIdp.Core.ConfigFile
                 .Where(c => !(c.Value == null && !existing.Contains(c.Key)))
                 .OrderBy(c => fields.OrderOf(c.Key))
                 .ToList();
-            return new SetPlan { Entry = m, Changes = effective, Result = result, Dropped = dropped, OldKind = oldKind, NewKind = newKind, NewId = newId };
+            return new SetPlan { Entry = m, Changes = effective, Existing = existing, Result = result, Dropped = dropped, OldKind = oldKind, NewKind = newKind, NewId = newId };
         }
 
         /// <summary>The text edits of a Set planned on doc.</summary>

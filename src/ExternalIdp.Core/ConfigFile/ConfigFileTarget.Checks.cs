@@ -14,13 +14,16 @@ namespace ExternalIdp.Core.ConfigFile
             host = host ?? SilentHost.Instance;
             var doc = Load();
             host.WriteVerbose($"Read {doc.Items.Count} provider entr{(doc.Items.Count == 1 ? "y" : "ies")} from {Description} for checking.");
-            var idps = ToIdps(doc);
+            var release = ReleaseOf(doc, options);
+            var idps = ToIdps(doc, release);
             var subjects = new List<CheckSubject>(idps.Count);
             bool enabled = doc.OidcEnabled;
             for (int i = 0; i < idps.Count; i++)
             {
                 var settings = doc.Items[i] is YMapping m ? doc.Entry(m) : new ProviderEntry();
-                var subject = new CheckSubject(idps[i], settings, idps[i].Problems);
+                // What the release rejects is the KratosVersion check's to report, not the Settings check's.
+                var byRelease = KratosVersionRules.Problems(release, settings, _fields);
+                var subject = new CheckSubject(idps[i], settings, idps[i].Problems.Where(p => !byRelease.Contains(p)).ToList());
                 if (!enabled)
                     subject.Notes.Add($"{RootPrefix}selfservice.methods.oidc.enabled is not true, so Kratos offers no OpenID Connect sign-in at all: set it to true (Add-KratosIdp does when it adds an IdP)");
                 subjects.Add(subject);

@@ -104,7 +104,7 @@ namespace ExternalIdp.Core.ConfigFile
         /// <summary>Plans the desired state on doc and checks each planned IdP as Add and Set would (errors stay on their plans).</summary>
         private List<SyncOp> PlanDesired(KratosConfigDocument doc, SyncRequest request, out SyncResult result)
         {
-            var idps = ToIdps(doc);
+            var idps = ToIdps(doc, ReleaseOf(doc, new OperationOptions { KratosVersion = request.KratosVersion }));
             var list = new List<TargetIdp>(idps.Count);
             for (int i = 0; i < idps.Count; i++)
             {
@@ -329,7 +329,7 @@ namespace ExternalIdp.Core.ConfigFile
             if (written != null)
             {
                 after = new Dictionary<string, KratosIdp>(StringComparer.Ordinal);
-                foreach (var i in ToIdps(written)) if (i.Name != null && !after.ContainsKey(i.Name)) after[i.Name] = i;
+                foreach (var i in ToIdps(written, ReleaseOf(written, new OperationOptions { KratosVersion = result.Snapshot?.KratosVersion }))) if (i.Name != null && !after.ContainsKey(i.Name)) after[i.Name] = i;
             }
             var before = result.Snapshot.Idps.Where(t => t.Idp.Name != null).GroupBy(t => t.Idp.Name).ToDictionary(g => g.Key, g => g.First().Idp, StringComparer.Ordinal);
             foreach (var p in result.Plans)

@@ -72,12 +72,25 @@ namespace ExternalIdp.Core.ConfigFile
             host = host ?? SilentHost.Instance;
             var doc = Load();
             host.WriteVerbose(ConfigFileMessages.ReadEntries(doc.Items.Count, Description));
-            return ToIdps(doc);
+            var release = ReleaseOf(doc, options);
+            host.WriteVerbose($"Checking the entries against Kratos {release}.");
+            return ToIdps(doc, release);
         }
 
-        private List<KratosIdp> ToIdps(KratosConfigDocument doc) => IdpReader.All(doc, this, _fields);
+        /// <summary>
+        /// The Kratos release that reads the file: -KratosVersion, else its top-level version: key (below
+        /// -ConfigRoot), else the newest release ExternalIdp knows.
+        /// </summary>
+        private KratosRelease ReleaseOf(KratosConfigDocument doc, OperationOptions options)
+        {
+            var key = $"the config file's {RootPrefix}version: key";
+            var where = $"the config file's top-level {RootPrefix}version: key";
+            return KratosRelease.Resolve(options?.KratosVersion, Scalar(doc, "version"), key, $"the config file has no {RootPrefix}version: key", where);
+        }
 
-        private KratosIdp ToIdp(KratosConfigDocument doc, YNode item) => IdpReader.One(doc, item, this, _fields);
+        private List<KratosIdp> ToIdps(KratosConfigDocument doc, KratosRelease release) => IdpReader.All(doc, this, _fields, release);
+
+        private KratosIdp ToIdp(KratosConfigDocument doc, YNode item, KratosRelease release) => IdpReader.One(doc, item, this, _fields, release);
 
         // ------------------------------------------------------------------ changes
 
@@ -99,14 +112,21 @@ namespace ExternalIdp.Core.ConfigFile
             IdpRules.ValidateProviderId(id);
             var entry = IdpRules.NewEntry(request, id);
 
-            PlannedChange Plan(KratosConfigDocument doc) => ChangePlanner.Add(doc, id, entry, _fields);
+            KratosRelease release = null;
+            PlannedChange Plan(KratosConfigDocument doc)
+            {
+                ChangePlanner.CheckAddable(doc, id);
+                release = ReleaseOf(doc, options);
+                KratosVersionRules.Require(release, request, Description, id);
+                return ChangePlanner.Add(doc, id, entry, _fields);
+            }
             var preview = ChangeWriter.Prepare(ConfigFileStore.Read(ConfigPath), ConfigRoot, Plan);
             var done = ChangeWriter.Commit(preview, Plan, host, ConfigFileMessages.ChangeTarget(id, Description), $"Add {kind.Name} provider", LockTimeout);
             if (done == null) return null;
             if (done.Plan.Note != null) host.WriteVerbose(done.Plan.Note);
             host.WriteVerbose(ConfigFileMessages.Added(kind.Name, id, Description));
             var written = done.Written;
-            return ToIdp(written, written.Items.Last(i => written.IdOf(i) == id));
+            return ToIdp(written, written.Items.Last(i => written.IdOf(i) == id), release);
         }
 
         public KratosIdp Set(string name, IdpSettings changes, OperationOptions options, ICoreHost host)
@@ -119,10 +139,12 @@ namespace ExternalIdp.Core.ConfigFile
             var content = ConfigFileStore.Read(ConfigPath);
             var current = ConfigFileStore.Parse(content, ConfigRoot);
             var plan = ChangePlanner.Set(current, name, request, _fields);
+            var release = ReleaseOf(current, options);
+            KratosVersionRules.Require(release, request, Description, name);
             if (plan.Changes.Count == 0)
             {
                 host.WriteVerbose(ConfigFileMessages.AlreadySet(name, Description));
-                return ToIdp(current, plan.Entry);
+                return ToIdp(current, plan.Entry, release);
             }
             var preview = ChangeWriter.Prepare(content, current, ChangePlanner.Edits(current, plan));
             var what = string.Join(", ", plan.Changes.Select(c => _fields.ByKey(c.Key)?.Parameter ?? c.Key).Distinct());
@@ -130,6 +152,8 @@ namespace ExternalIdp.Core.ConfigFile
             PlannedChange PlanAgain(KratosConfigDocument doc)
             {
                 plan = ChangePlanner.Set(doc, name, request, _fields);
+                release = ReleaseOf(doc, options);
+                KratosVersionRules.Require(release, request, Description, name);
                 return ChangePlanner.Edits(doc, plan);
             }
             var done = ChangeWriter.Commit(preview, PlanAgain, host, ConfigFileMessages.ChangeTarget(name, Description), $"Set {what}", LockTimeout);
@@ -137,16 +161,24 @@ namespace ExternalIdp.Core.ConfigFile
             var written = done.Written;
             if (plan.Dropped.Count > 0)
                 host.WriteWarning(ConfigFileMessages.KindChanged(name, plan.OldKind?.Name, plan.NewKind.Name, plan.Dropped));
+            var b = IdpReader.RedirectBase(written, null);
             if (plan.NewId != null)
             {
-                var b = IdpReader.RedirectBase(written, null);
-                var uri = b == null ? null : RedirectUris.Build(b, plan.NewId, plan.Result.ScalarText(FieldTable.Pkce.Key), plan.Result.ScalarText(FieldTable.OrganizationId.Key));
+                var uri = b == null ? null : RedirectUriOf(b, plan.NewId, plan.Result);
                 host.WriteWarning(ConfigFileMessages.IdChanged(name, plan.NewId, uri));
+            }
+            else if (b != null && RedirectUriOf(b, name, plan.Existing) != RedirectUriOf(b, name, plan.Result))
+            {
+                // -OrganizationId, or -Pkce force, moves the callback.
+                host.WriteWarning($"The redirect URI of '{name}' is now {RedirectUriOf(b, name, plan.Result)} (it was {RedirectUriOf(b, name, plan.Existing)}): register it at the identity provider, or sign-in fails with a redirect URI mismatch.");
             }
             var finalId = plan.NewId ?? name;
             host.WriteVerbose(ConfigFileMessages.Changed(what, finalId, Description));
-            return ToIdp(written, ChangePlanner.FindEntry(written, finalId));
+            return ToIdp(written, ChangePlanner.FindEntry(written, finalId), release);
         }
+
+        private static string RedirectUriOf(string baseUrl, string id, ProviderEntry e)
+            => RedirectUris.Build(baseUrl, id, e.ScalarText(FieldTable.Pkce.Key), e.ScalarText(FieldTable.OrganizationId.Key));
 
         public KratosIdp SetEnabled(string name, bool enabled, OperationOptions options, ICoreHost host)
         {

@@ -29,7 +29,7 @@ namespace ExternalIdp.Core.ConfigFile
                 case SettingKind.Secret: return v.Secret.Reveal();
                 case SettingKind.Text: return v.Text;
                 case SettingKind.List: return v.Items;
-                default: return v.ToString();
+                default: return new RJson(v.AsJson);
             }
         }
 

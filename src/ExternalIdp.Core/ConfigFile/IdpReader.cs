@@ -10,7 +10,7 @@ namespace ExternalIdp.Core.ConfigFile
     internal static class IdpReader
     {
         /// <summary>Every entry of the providers list, in order; a second entry with an id is marked a duplicate.</summary>
-        public static List<KratosIdp> All(KratosConfigDocument doc, IIdpTarget target, FieldTable fields)
+        public static List<KratosIdp> All(KratosConfigDocument doc, IIdpTarget target, FieldTable fields, KratosRelease release)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var list = new List<KratosIdp>(doc.Items.Count);
@@ -21,18 +21,18 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 var id = doc.IdOf(item);
                 bool dup = id != null && !seen.Add(id);
-                list.Add(One(doc, item, target, fields, dup, enabled, baseUrl));
+                list.Add(One(doc, item, target, fields, release, dup, enabled, baseUrl));
             }
             return list;
         }
 
         /// <summary>One entry (not a duplicate: a change refuses duplicated ids).</summary>
-        public static KratosIdp One(KratosConfigDocument doc, YNode item, IIdpTarget target, FieldTable fields)
-            => One(doc, item, target, fields, false, doc.OidcEnabled, RedirectBase(doc, null));
+        public static KratosIdp One(KratosConfigDocument doc, YNode item, IIdpTarget target, FieldTable fields, KratosRelease release)
+            => One(doc, item, target, fields, release, false, doc.OidcEnabled, RedirectBase(doc, null));
 
-        private static KratosIdp One(KratosConfigDocument doc, YNode item, IIdpTarget target, FieldTable fields, bool duplicate, bool enabled, string baseUrl)
+        private static KratosIdp One(KratosConfigDocument doc, YNode item, IIdpTarget target, FieldTable fields, KratosRelease release, bool duplicate, bool enabled, string baseUrl)
         {
-            var idp = new KratosIdp { Enabled = enabled };
+            var idp = new KratosIdp { Enabled = enabled, KratosVersion = release.Name, KratosVersionSource = release.Source };
             target.Stamp(idp);
             var problems = new List<string>();
             if (item is YMapping m)
@@ -40,7 +40,8 @@ namespace ExternalIdp.Core.ConfigFile
                 var e = doc.Entry(m);
                 IdpView.Fill(idp, e, fields);
                 idp.Name = idp.ProviderId;
-                problems.AddRange(IdpProblems.OfFileEntry(e, fields, duplicate));
+                problems.AddRange(IdpProblems.OfFileEntry(e, fields, duplicate, release.Known));
+                problems.AddRange(KratosVersionRules.Problems(release, e, fields));
                 if (baseUrl != null && !string.IsNullOrEmpty(idp.ProviderId))
                 {
                     try

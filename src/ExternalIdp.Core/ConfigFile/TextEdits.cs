@@ -15,7 +15,14 @@ namespace ExternalIdp.Core.ConfigFile
         public override string ToString() => $"[{Start},{End}) -> {Text.Length} chars";
     }
 
-    /// <summary>An ordered mapping to render (values: string, bool, string[], RMap, RMap[]).</summary>
+    /// <summary>A value written as given: one line of JSON, which YAML (block or flow) and JSON read alike.</summary>
+    internal sealed class RJson
+    {
+        public readonly string Text;
+        public RJson(string text) { Text = text; }
+    }
+
+    /// <summary>An ordered mapping to render (values: string, bool, string[], RJson, RMap, RMap[]).</summary>
     internal sealed class RMap
     {
         public readonly List<KeyValuePair<string, object>> Pairs = new List<KeyValuePair<string, object>>();
@@ -66,6 +73,7 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 case string s: return " " + Scalar(s, l);
                 case bool b: return b ? " true" : " false";
+                case RJson j: return " " + j.Text;
                 case string[] list:
                     if (list.Length == 0) return " []";
                     if (l.ScopeFlow) return " " + FlowList(list, l);
@@ -102,6 +110,7 @@ namespace ExternalIdp.Core.ConfigFile
             {
                 case string s: return Scalar(s, l);
                 case bool b: return b ? "true" : "false";
+                case RJson j: return j.Text;
                 case string[] list: return FlowList(list, l);
                 case RMap m:
                 {

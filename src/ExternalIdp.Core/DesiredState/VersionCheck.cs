@@ -3,7 +3,7 @@ using ExternalIdp.Core.Checks;
 
 namespace ExternalIdp.Core.DesiredState
 {
-    /// <summary>Refuses what the destination's Kratos release would reject (KratosReleases holds the facts).</summary>
+    /// <summary>Refuses what the destination's Kratos release would reject, by the one rule (KratosVersionRules).</summary>
     internal static class VersionCheck
     {
         /// <summary>
@@ -13,11 +13,14 @@ namespace ExternalIdp.Core.DesiredState
         public static void Require(string versionText, string source, string provider, ProviderEntry keys, string targetDescription, string name)
         {
             if (!KratosReleases.TryParse(versionText, out var v) || KratosReleases.OlderThanKnown(v)) return;
-            var rejected = KratosReleases.Rejected(v, provider, keys);
-            if (rejected.Count == 0) return;
-            throw new ExternalIdpException(ErrorIds.NotSupportedByVersion, ErrorKind.InvalidArgument,
-                $"{targetDescription} runs Kratos {KratosReleases.Name(v)} ({source}), which does not accept {string.Join(", ", rejected)}: one key or kind it doesn't know makes Kratos refuse its whole config. " +
-                $"Leave it out of the desired IdP or upgrade Kratos (if {source} is not the Kratos that reads this config, give -KratosVersion).", name);
+            var release = KratosRelease.Recorded(versionText, source);
+            if (release == null) return;
+            var written = keys.Clone();
+            if (provider != null) written[FieldTable.Provider] = SettingValue.Of(provider);
+            else written.Remove(FieldTable.Provider.Key);
+            var refusal = KratosVersionRules.Refusal(release, written, targetDescription, name,
+                fix: $"leave it out of the desired IdP (if {source} is not the Kratos that reads this config, give -KratosVersion)");
+            if (refusal != null) throw refusal;
         }
 
         /// <summary>

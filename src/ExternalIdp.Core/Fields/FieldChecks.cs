@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 
@@ -79,6 +80,71 @@ namespace ExternalIdp.Core
                 return DefaultMapper.TryDecode(v) == null ? RuleMessages.MapperNotBase64(f) : null;
             return Uri.TryCreate(v, UriKind.Absolute, out var u) && (u.Scheme == "file" || u.Scheme == "https" || u.Scheme == "http") ? null
                 : RuleMessages.MapperNotReadable(f, v);
+        }
+
+        /// <summary>An endpoint URL (auth_url, token_url): absolute http(s) with a host; a query is allowed, a fragment is not.</summary>
+        public static string EndpointUrl(Field f, string v)
+        {
+            if (v.Length == 0) return null;
+            if (!Uri.TryCreate(v, UriKind.Absolute, out var u) || (u.Scheme != "https" && u.Scheme != "http") || string.IsNullOrEmpty(u.Host) || HasControl(v) || v.Any(char.IsWhiteSpace))
+                return $"{f.Flag} '{IdpRules.Printable(v)}' is not an absolute http(s) URL: give {f.Hint}.";
+            return string.IsNullOrEmpty(u.Fragment) ? null : $"{f.Flag} '{IdpRules.Printable(v)}' carries a fragment (#...): give the endpoint URL without it.";
+        }
+
+        /// <summary>An Ory organization id: a UUID (it becomes a segment of the redirect URI).</summary>
+        public static string OrganizationId(Field f, string v)
+            => v.Length == 0 || (Guid.TryParse(v, out _) && v.Length == 36) ? null
+             : $"{f.Flag} '{IdpRules.Printable(v)}' is not an organization id: give the UUID of the organization (e.g. 12345678-1234-1234-1234-123456789012).";
+
+        /// <summary>One item of a list of client ids (additional_id_token_audiences).</summary>
+        public static string ClientIdItem(Field f, string item)
+        {
+            if (string.IsNullOrWhiteSpace(item)) return $"{f.Flag} holds an empty item: remove it.";
+            return item.Any(char.IsWhiteSpace) || HasControl(item)
+                ? $"{f.Flag} '{IdpRules.Printable(item)}' contains white space: give each client id as its own item ({f.Flag} web-client-id, ios-client-id)."
+                : null;
+        }
+
+        /// <summary>An OpenID Connect claims request (requested_claims), given as JSON text.</summary>
+        public static string ClaimsRequest(Field f, string json)
+        {
+            if (json.Length == 0) return null;
+            if (!JsonText.TryParse(json, out var plain, out var error))
+                return $"{f.Flag} is not JSON ({error}): give a hashtable such as @{{id_token = @{{email = $null; email_verified = @{{essential = $true}}}}}} or the same as JSON text.";
+            var problem = ClaimsProblem(plain);
+            return problem == null ? null
+                : $"{f.Flag} is not a claims request Kratos accepts: {problem}. Give an object whose id_token and userinfo members map claim names to $null or to @{{essential = $true}} (also value, values).";
+        }
+
+        /// <summary>What Kratos's schema (OIDCClaims) rejects in a claims request, or null.</summary>
+        internal static string ClaimsProblem(object plain)
+        {
+            if (!(plain is IDictionary<string, object> request)) return "it is not an object";
+            foreach (var part in new[] { "id_token", "userinfo" })
+            {
+                if (!request.TryGetValue(part, out var claims)) continue;
+                if (!(claims is IDictionary<string, object> byName)) return $"'{part}' is not an object";
+                foreach (var claim in byName)
+                {
+                    if (claim.Value == null) continue;
+                    if (!(claim.Value is IDictionary<string, object> how)) return $"claim '{part}.{claim.Key}' is neither null nor an object";
+                    foreach (var member in how)
+                    {
+                        switch (member.Key)
+                        {
+                            case "essential":
+                                if (!(member.Value is ConfigFile.YamlText.Typed t && t.Kind == "bool")) return $"'{part}.{claim.Key}.essential' is not a boolean";
+                                break;
+                            case "value": break;
+                            case "values":
+                                if (!(member.Value is IList<object>)) return $"'{part}.{claim.Key}.values' is not a list";
+                                break;
+                            default: return $"claim '{part}.{claim.Key}' has '{member.Key}' (only essential, value and values are allowed)";
+                        }
+                    }
+                }
+            }
+            return null;
         }
 
         public static string OneOf(Field f, string v)

@@ -44,15 +44,20 @@ namespace ExternalIdp.Core
             values: new[] { "id_token", "userinfo" }, firstRelease: "v1.1.0"));
         public static readonly Field Pkce = Row(new Field("pkce", FieldType.Enum, "Pkce", null, "Pkce",
             values: new[] { "auto", "never", "force" }, firstRelease: "v1.3.0"));
-        // Keys Kratos accepts that have no parameter yet: kept by every edit, shown in KratosIdp.OtherSettings.
-        public static readonly Field AuthUrl = Row(new Field("auth_url", FieldType.Url));
-        public static readonly Field TokenUrl = Row(new Field("token_url", FieldType.Url));
-        public static readonly Field RequestedClaims = Row(new Field("requested_claims", FieldType.Json));
-        public static readonly Field OrganizationId = Row(new Field("organization_id", FieldType.Text, firstRelease: "v1.1.0"));
-        public static readonly Field AdditionalIdTokenAudiences = Row(new Field("additional_id_token_audiences", FieldType.List, firstRelease: "v1.1.0"));
+        public static readonly Field AuthUrl = Row(new Field("auth_url", FieldType.Url, "AuthUrl", null, "AuthUrl",
+            hint: "the IdP's authorization endpoint, e.g. https://sso.example.com/oauth2/authorize", check: FieldChecks.EndpointUrl));
+        public static readonly Field TokenUrl = Row(new Field("token_url", FieldType.Url, "TokenUrl", null, "TokenUrl",
+            hint: "the IdP's token endpoint, e.g. https://sso.example.com/oauth2/token", check: FieldChecks.EndpointUrl));
+        public static readonly Field RequestedClaims = Row(new Field("requested_claims", FieldType.Json, "RequestedClaims", null, "RequestedClaims",
+            check: FieldChecks.ClaimsRequest));
+        public static readonly Field OrganizationId = Row(new Field("organization_id", FieldType.Text, "OrganizationId", null, "OrganizationId",
+            firstRelease: "v1.1.0", check: FieldChecks.OrganizationId));
+        public static readonly Field AdditionalIdTokenAudiences = Row(new Field("additional_id_token_audiences", FieldType.List, "AdditionalIdTokenAudiences", null, "AdditionalIdTokenAudiences",
+            firstRelease: "v1.1.0", check: FieldChecks.ClientIdItem));
+        // Keys Kratos accepts that have no parameter: kept by every edit, shown in KratosIdp.OtherSettings.
         public static readonly Field FedcmConfigUrl = Row(new Field("fedcm_config_url", FieldType.Url, firstRelease: "v25.4.0"));
         public static readonly Field NetIdTokenOriginHeader = Row(new Field("net_id_token_origin_header", FieldType.Text, firstRelease: "v25.4.0"));
-        public static readonly Field AccountLinkingMode = Row(new Field("account_linking_mode", FieldType.Enum,
+        public static readonly Field AccountLinkingMode = Row(new Field("account_linking_mode", FieldType.Enum, "AccountLinkingMode", null, "AccountLinkingMode",
             values: new[] { "confirm_with_existing_credential", "automatic" }, firstRelease: "v26.2.0"));
 
         /// <summary>The table of the module: the rows above, in their order.</summary>

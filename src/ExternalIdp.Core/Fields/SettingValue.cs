@@ -58,6 +58,19 @@ namespace ExternalIdp.Core
         /// <summary>A structured or typed value read from a file; scalarText: the text of a number or boolean.</summary>
         internal static SettingValue OfJson(object plain, string scalarText) => new SettingValue(SettingKind.Json, scalarText, null, null, plain);
 
+        /// <summary>
+        /// A JSON value given as a structure: dictionaries (a hashtable), lists, strings, booleans, numbers
+        /// and null, nested (any other value is taken as its text). Null for null.
+        /// </summary>
+        public static SettingValue OfStructure(object value) => value == null ? null : new SettingValue(SettingKind.Json, null, null, null, JsonText.FromObject(value));
+
+        /// <summary>A value given as JSON text (the text of a Json row): the value it holds, or null when it is no JSON.</summary>
+        internal static SettingValue OfJsonText(string json)
+            => JsonText.TryParse(json, out var plain, out _) ? new SettingValue(SettingKind.Json, null, null, null, plain) : null;
+
+        /// <summary>Json: the value as compact JSON (a typed scalar as written); null for any other kind.</summary>
+        public string AsJson => Kind != SettingKind.Json ? null : Text ?? JsonText.ToJson(Json);
+
         /// <summary>An empty text, an empty list or an empty secret.</summary>
         public bool IsEmpty
             => Kind == SettingKind.Text ? Text.Length == 0
@@ -90,7 +103,7 @@ namespace ExternalIdp.Core
                 case SettingKind.Text: return Text;
                 case SettingKind.List: return string.Join(" ", List);
                 case SettingKind.Secret: return Secret.ToString();
-                default: return Text ?? Json?.ToString() ?? "";
+                default: return AsJson;
             }
         }
     }

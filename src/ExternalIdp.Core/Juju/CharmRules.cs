@@ -47,7 +47,7 @@ namespace ExternalIdp.Core.Juju
             => kind.CharmSupported ? null : JujuMessages.KindNotInCharm(kind);
 
         internal override ExternalIdpException RefuseParameters(IReadOnlyList<string> given)
-            => given.Count == 0 ? null : JujuMessages.NoOptionFor(given, Fields.Rows.Where(f => f.Parameter != null && f.CharmOption == null).Select(f => f.Key).ToList());
+            => given.Count == 0 ? null : JujuMessages.NoOptionFor(given, given.Select(p => Fields.ByParameter(p)?.Key ?? p).ToList());
 
         /// <summary>The jsonnet source the charm takes: -JsonnetMapper, or a base64:// -MapperUrl decoded; a URL Kratos would read is refused.</summary>
         internal override string MapperSource(IdpSettings s)

@@ -285,7 +285,9 @@ namespace ExternalIdp.Core.Juju
 
         public const string DisabledNote = "the integrator is disabled (enabled=false), so Kratos doesn't offer it: Enable-KratosIdp switches it on";
 
-        public static string NoVersionRead(string kratos) => $"The Juju target doesn't read the workload version of '{kratos}' (juju status shows it in the Version column).";
+        public static string VersionSource(string kratos) => $"the workload version of '{kratos}' in juju status";
+
+        public static string NoVersion(string kratos) => $"juju status shows no workload version for '{kratos}'";
 
         public const string NoIdentitySchema = "On Juju the identity schema is part of the kratos charm's configuration, which is not read here.";
     }

@@ -18,6 +18,8 @@ namespace ExternalIdp.Core.Juju
         /// <summary>endpoint → related applications.</summary>
         public Dictionary<string, List<string>> Relations { get; } = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         public string LeaderUnit { get; set; }
+        /// <summary>The workload version the charm reports (applications.&lt;app&gt;.version; for kratos the Kratos release, e.g. 26.2.0), or null.</summary>
+        public string Version { get; set; }
 
         public bool RelatedTo(string endpoint, string app)
             => Relations.TryGetValue(endpoint, out var l) && l.Contains(app);
@@ -110,7 +112,7 @@ namespace ExternalIdp.Core.Juju
                 foreach (var p in apps.Properties())
                 {
                     if (!(p.Value is JObject a)) continue;
-                    var app = new StatusApp { Name = p.Name, Charm = CharmName(Str(a["charm"]), Str(a["charm-name"])) };
+                    var app = new StatusApp { Name = p.Name, Charm = CharmName(Str(a["charm"]), Str(a["charm-name"])), Version = Str(a["version"]) };
                     var st = a["application-status"] as JObject;
                     JObject unitStatus = null;
                     if (a["units"] is JObject units)

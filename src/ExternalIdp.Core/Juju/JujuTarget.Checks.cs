@@ -18,6 +18,7 @@ namespace ExternalIdp.Core.Juju
             var status = juju.Status();
             if (!status.Apps.TryGetValue(_kratos, out var kratos)) throw JujuMessages.KratosMissing(_kratos, Description, status.Apps.Keys);
             var integrators = status.Apps.Values.Where(a => a.Charm == IntegratorCharm).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+            var release = ReleaseOf(kratos, operation);
             var bundle = integrators.Count == 0 ? new Bundle() : juju.Bundle();
             var subjects = new List<CheckSubject>();
             foreach (var a in integrators)
@@ -32,6 +33,8 @@ namespace ExternalIdp.Core.Juju
                 if (ProviderCatalog.TryGetExact(idp.Provider, out var kind))
                     problems.AddRange(IdpProblems.OfKind(kind, entry));
                 problems.AddRange(IdpProblems.CharmPlaceholders(entry, _charm.Fields));
+                // What the release rejects is the KratosVersion check's to report; the object says it too.
+                CheckedAgainst(idp, release, options);
                 var subject = new CheckSubject(idp, entry, problems);
                 if (CharmRules.IsBlocked(kratos.Status))
                     subject.Blockers.Add($"the kratos application '{_kratos}' is {kratos.Status}: '{kratos.Message}'");
@@ -47,7 +50,9 @@ namespace ExternalIdp.Core.Juju
             }
             return new CheckInput(subjects)
             {
-                NoKratosVersionReason = JujuMessages.NoVersionRead(_kratos),
+                KratosVersion = kratos.Version,
+                KratosVersionSource = JujuMessages.VersionSource(_kratos),
+                NoKratosVersionReason = JujuMessages.NoVersion(_kratos) + ".",
                 NoIdentitySchemaReason = JujuMessages.NoIdentitySchema,
             };
         }

@@ -119,6 +119,41 @@ namespace ExternalIdp.Core.Juju
             return Stamped(idp);
         }
 
+        /// <summary>
+        /// The Kratos release of the model: -KratosVersion, else the workload version juju status shows for
+        /// the kratos application, else the newest release ExternalIdp knows.
+        /// </summary>
+        private KratosRelease ReleaseOf(StatusApp kratos, OperationOptions options)
+            => KratosRelease.Resolve(options?.KratosVersion, kratos?.Version, JujuMessages.VersionSource(_kratos), JujuMessages.NoVersion(_kratos));
+
+        /// <summary>Says which release an IdP was checked against, and adds what it rejects in the entry the charm gives Kratos to the Problems.</summary>
+        private void CheckedAgainst(KratosIdp idp, KratosRelease release, IDictionary<string, string> options)
+        {
+            if (release == null) return;
+            idp.KratosVersion = release.Name;
+            idp.KratosVersionSource = release.Source;
+            var entry = _charm.EntryForKratos(options, idp.ProviderId, idp.Provider);
+            idp.Problems = idp.Problems.Concat(KratosVersionRules.Problems(release, entry, _charm.Fields)).ToArray();
+        }
+
+        /// <summary>
+        /// Refuses what the model's Kratos release doesn't accept in what a request writes. The release is read
+        /// (juju status) only when it matters: when a release ExternalIdp knows would reject something written
+        /// (the charm's options are keys every release has; only some kinds came later). Null when not read.
+        /// </summary>
+        private KratosRelease RequireRelease(IdpRequest request, OperationOptions options, JujuClient juju, object target)
+        {
+            var release = KratosRelease.Given(options.KratosVersion);
+            if (release == null && KratosVersionRules.DependsOnRelease(KratosVersionRules.Written(request), _charm.Fields))
+            {
+                var status = JujuClient.BeforeChange(juju.Status);
+                status.Apps.TryGetValue(_kratos, out var kratos);
+                release = ReleaseOf(kratos, options);
+            }
+            KratosVersionRules.Require(release, request, Description, target);
+            return release;
+        }
+
         private void RequireUniqueId(Bundle b, string providerId, string except)
         {
             foreach (var other in b.Apps.Values)
@@ -149,13 +184,16 @@ namespace ExternalIdp.Core.Juju
             if (CharmRules.IsBlocked(kratos.Status))
                 juju.Host.WriteWarning(JujuMessages.KratosBlocked(_kratos, kratos.Status, kratos.Message));
             var integrators = status.Apps.Values.Where(a => a.Charm == IntegratorCharm).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+            var release = ReleaseOf(kratos, options);
             if (integrators.Count == 0) return new KratosIdp[0];
+            juju.Host.WriteVerbose($"Checking the integrators against Kratos {release}.");
             var bundle = juju.Bundle();
             var list = new List<KratosIdp>();
             foreach (var a in integrators)
             {
                 var charmOptions = bundle.Apps.TryGetValue(a.Name, out var ba) ? ba.Options : new Dictionary<string, string>();
                 var idp = ToIdp(a.Name, charmOptions, a.RelatedTo(Endpoint, _kratos));
+                CheckedAgainst(idp, release, charmOptions);
                 idp.Status = a.Status;
                 idp.StatusMessage = a.Message;
                 list.Add(idp);
@@ -180,6 +218,7 @@ namespace ExternalIdp.Core.Juju
                 : ProviderIds.Generate(kind, request.Text(FieldTable.ClientId), request.Text(FieldTable.IssuerUrl), request.Text(FieldTable.MicrosoftTenant));
 
             var juju = Juju(host, options);
+            var release = RequireRelease(request, options, juju, name ?? request.ProviderId);
             var bundle = JujuClient.BeforeChange(juju.Bundle);
             RequireKratos(bundle);
             var (app, resume) = ChooseApplication(bundle, name, kind, request.ProviderId, charmOptions);
@@ -200,7 +239,9 @@ namespace ExternalIdp.Core.Juju
                 throw JujuMessages.RelationFailed(app, _kratos, resume, e);
             }
 
-            var idp = ToIdp(app, charmOptions.ToDictionary(kv => kv.Key, kv => kv.Value.Kind == SettingKind.Secret ? "(set)" : kv.Value.Text, StringComparer.Ordinal), true);
+            var shown = charmOptions.ToDictionary(kv => kv.Key, kv => kv.Value.Kind == SettingKind.Secret ? "(set)" : kv.Value.Text, StringComparer.Ordinal);
+            var idp = ToIdp(app, shown, true);
+            CheckedAgainst(idp, release, shown);
             if (options.Wait) Wait(juju, idp, true, justIntegrated: true, JujuMessages.AddWaitFailed(app, _kratos));
             return idp;
         }
@@ -238,6 +279,7 @@ namespace ExternalIdp.Core.Juju
             var request = IdpRequest.ForSet(changes, _charm);
 
             var juju = Juju(host, options);
+            var release = RequireRelease(request, options, juju, name);
             var bundle = JujuClient.BeforeChange(juju.Bundle);
             RequireKratos(bundle);
             var app = RequireIntegrator(bundle, name);
@@ -253,7 +295,9 @@ namespace ExternalIdp.Core.Juju
             if (plan.Set.Count == 0 && plan.Reset.Count == 0)
             {
                 host.WriteVerbose(JujuMessages.Unchanged(name));
-                return ToIdp(name, after, related);
+                var same = ToIdp(name, after, related);
+                CheckedAgainst(same, release, after);
+                return same;
             }
             var what = plan.Set.Select(kv => _charm.ParameterOf(kv.Key)).Concat(plan.Reset.Select(k => _charm.ParameterOf(k) + " (reset)")).Distinct();
             if (!host.ShouldProcess($"IdP '{name}' in {Description}", "Set " + string.Join(", ", what)))
@@ -264,6 +308,7 @@ namespace ExternalIdp.Core.Juju
             if (newId != oldId) host.WriteWarning(JujuMessages.IdChanged(name, oldId, newId));
 
             var idp = ToIdp(name, after, related);
+            CheckedAgainst(idp, release, after);
             if (options.Wait) Wait(juju, idp, idp.Enabled, justIntegrated: false, JujuMessages.SetWaitFailed(name));
             return idp;
         }
@@ -274,6 +319,7 @@ namespace ExternalIdp.Core.Juju
         {
             host = host ?? SilentHost.Instance;
             options = options ?? new OperationOptions();
+            var release = KratosRelease.Given(options.KratosVersion);
             var juju = Juju(host, options);
             var bundle = JujuClient.BeforeChange(juju.Bundle);
             RequireKratos(bundle);
@@ -294,6 +340,7 @@ namespace ExternalIdp.Core.Juju
                 after[CharmRules.EnabledOption] = flag;
             }
             var idp = ToIdp(name, after, related);
+            CheckedAgainst(idp, release, after);
             // -Wait also waits for an IdP that already had the option: running the command again after a failed wait finishes it.
             if (options.Wait) Wait(juju, idp, enabled, justIntegrated: false, JujuMessages.EnableWaitFailed(name, enabled, changed, command));
             return idp;

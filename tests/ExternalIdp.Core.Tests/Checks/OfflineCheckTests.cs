@@ -150,12 +150,14 @@ namespace ExternalIdp.Core.Tests.Checks
             KratosReleases.TryParse("v1.1.0", out var v110);
             KratosReleases.TryParse("v1.3.0", out var v130);
             KratosReleases.TryParse("v25.4.0", out var v254);
-            var entry = new Dictionary<string, object> { ["id"] = "x", ["pkce"] = "auto", ["claims_source"] = "userinfo", ["subject_source"] = "oid" };
-            Assert.Equal(new[] { "key 'pkce' (from v1.3.0)", "subject_source 'oid' (from v25.4.0)" }, KratosReleases.Rejected(v110, "microsoft", CheckSupport.Entry(entry)));
-            Assert.Equal(new[] { "subject_source 'oid' (from v25.4.0)" }, KratosReleases.Rejected(v130, "microsoft", CheckSupport.Entry(entry)));
-            Assert.Empty(KratosReleases.Rejected(v254, "microsoft", CheckSupport.Entry(entry)));
-            Assert.Equal(new[] { "provider 'salesforce' (from v1.3.0)" }, KratosReleases.Rejected(v110, "salesforce", CheckSupport.Entry(new Dictionary<string, object>())));
-            Assert.Equal(new[] { "key 'account_linking_mode' (from v26.2.0)" }, KratosReleases.Rejected(v254, "google", CheckSupport.Entry(new Dictionary<string, object> { ["account_linking_mode"] = "automatic" })));
+            string[] Rejected(Version v, Dictionary<string, object> e) => KratosVersionRules.Rejected(v, CheckSupport.Entry(e)).Select(r => r.ToString()).ToArray();
+            var entry = new Dictionary<string, object> { ["id"] = "x", ["provider"] = "microsoft", ["pkce"] = "auto", ["claims_source"] = "userinfo", ["subject_source"] = "oid" };
+            Assert.Equal(new[] { "key 'pkce' (from v1.3.0)", "subject_source 'oid' (from v25.4.0)" }, Rejected(v110, entry));
+            Assert.Equal(new[] { "subject_source 'oid' (from v25.4.0)" }, Rejected(v130, entry));
+            Assert.Empty(Rejected(v254, entry));
+            Assert.Equal(new[] { "provider 'salesforce' (from v1.3.0)" }, Rejected(v110, new Dictionary<string, object> { ["provider"] = "salesforce" }));
+            Assert.Equal(new[] { "key 'account_linking_mode' (from v26.2.0)" }, Rejected(v254, new Dictionary<string, object> { ["provider"] = "google", ["account_linking_mode"] = "automatic" }));
+            Assert.Equal("v25.4.0", KratosVersionRules.NeededRelease(CheckSupport.Entry(entry)));
         }
 
         [Fact]
@@ -170,7 +172,7 @@ namespace ExternalIdp.Core.Tests.Checks
             AssertResult(r, CheckNames.KratosVersion, R.Fail, "Kratos v1.1.0 (-KratosVersion) does not accept key 'pkce' (from v1.3.0)");
             Assert.Contains("upgrade Kratos", r[CheckNames.KratosVersion].Message);
             AssertResult(Check(s, input, version: "latest"), CheckNames.KratosVersion, R.Skipped, "'latest' (-KratosVersion) is not a Kratos release number");
-            AssertResult(Check(s, Input(s)), CheckNames.KratosVersion, R.Skipped, "Pass -KratosVersion");
+            AssertResult(Check(s, Input(s)), CheckNames.KratosVersion, R.Skipped, "Pass -KratosVersion (for example v1.3.0 or 26.2) to check this entry against a release (it needs Kratos v1.3.0 or later).");
             AssertResult(Check(s, input, version: "0.8"), CheckNames.KratosVersion, R.Skipped, "older than v0.10.1");
         }
 

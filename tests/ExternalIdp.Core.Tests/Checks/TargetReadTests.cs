@@ -142,11 +142,26 @@ selfservice:
 
             var r = Offline(input, "google-idp");
             AssertResult(r, CheckNames.Settings, R.Pass);
-            AssertResult(r, CheckNames.KratosVersion, R.Skipped, "doesn't read the workload version of 'kratos'");
+            Assert.Equal("26.2.0", input.KratosVersion);
+            AssertResult(r, CheckNames.KratosVersion, R.Pass, "Kratos v26.2.0 (the workload version of 'kratos' in juju status) accepts provider 'google'");
             AssertResult(r, CheckNames.Mapper, R.Skipped, "charm gives Kratos its own default mapper");
             AssertResult(r, CheckNames.IdentitySchema, R.Skipped, "kratos charm's configuration");
             AssertResult(Offline(input, "google-idp", "26.2"), CheckNames.KratosVersion, R.Pass, "Kratos v26.2.0 (-KratosVersion)");
             foreach (var c in r.Values) Assert.DoesNotContain("seed-secret", c.Message);
+            Assert.All(input.Idps, s => Assert.Equal("v26.2.0", s.Idp.KratosVersion));
+        }
+
+        [Fact]
+        public void A_juju_model_without_a_workload_version_is_checked_against_nothing()
+        {
+            using var m = new FakeJujuModel(idps: 1, kratosVersion: "none");
+            var input = m.Target().ReadForChecks(new Juju.RecordingHost());
+            Assert.Null(input.KratosVersion);
+            AssertResult(Offline(input, "github-idp"), CheckNames.KratosVersion, R.Skipped, "juju status shows no workload version for 'kratos'. Pass -KratosVersion");
+            // Get says what it assumed.
+            var idp = Assert.Single(m.Target().GetIdps(null));
+            Assert.Equal("v26.2.0", idp.KratosVersion);
+            Assert.Equal("assumed, the newest release ExternalIdp knows: juju status shows no workload version for 'kratos'", idp.KratosVersionSource);
         }
 
         [Fact]

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using ExternalIdp.Core;
+using ExternalIdp.Core.Checks;
 using ExternalIdp.Core.ConfigFile;
 using Newtonsoft.Json;
 using Xunit;
@@ -40,11 +41,21 @@ namespace ExternalIdp.Core.Tests.ConfigFile
             var before = target.GetIdps(host);
             var added = new List<string>();
 
+            string fileRelease = null; // the release the file declares, as the first Add says it checked against
             foreach (var settings in new[] { Google(), Entra(), Apple(), Generic() })
             {
                 var text = File.ReadAllText(path);
+                if (settings.Pkce != null && KratosReleases.TryParse(fileRelease, out var release) && !KratosReleases.Accepts(release, "v1.3.0"))
+                {
+                    // The file says its Kratos is older than pkce: refused, and the file left alone; then without it.
+                    var refused = Assert.Throws<ExternalIdpException>(() => target.Add(null, settings, new OperationOptions(), host));
+                    Assert.Equal(ErrorIds.NotSupportedByVersion, refused.ErrorId);
+                    Assert.Equal(text, File.ReadAllText(path));
+                    settings.Pkce = null;
+                }
                 var idp = target.Add(null, settings, new OperationOptions(), host);
                 Assert.NotNull(idp);
+                fileRelease = idp.KratosVersion;
                 Assert.Equal(settings.ProviderId, idp.Name);
                 Assert.Equal(settings.Provider, idp.Provider);
                 Assert.True(idp.Enabled, "Add switches the OIDC method on");

@@ -81,7 +81,7 @@ namespace ExternalIdp.Core.Tests.ConfigFile
         public static IdpSettings Entra() => new IdpSettings
         {
             Provider = "microsoft", ProviderId = "test-entra", ClientId = "0b7c5a8e-1111-4222-8333-944455556666",
-            ClientSecret = TestSecrets.Plain(EntraSecret), TenantId = "contoso.onmicrosoft.com", SubjectSource = "oid",
+            ClientSecret = TestSecrets.Plain(EntraSecret), TenantId = "contoso.onmicrosoft.com", SubjectSource = "me",
         };
 
         public static IdpSettings Apple() => new IdpSettings

@@ -101,7 +101,8 @@ namespace ExternalIdp.Core.Tests.Juju
     /// </summary>
     internal sealed class FakeJujuModel : IDisposable
     {
-        public FakeJujuModel(string seed = "kratos2", int idps = 0, string version = null, bool snap = false, bool confined = false)
+        /// <param name="kratosVersion">The workload version juju status shows for kratos ("none" for none); null: the seed's (26.2.0 for kratos2, 1.1.0 for kratos1).</param>
+        public FakeJujuModel(string seed = "kratos2", int idps = 0, string version = null, bool snap = false, bool confined = false, string kratosVersion = null)
         {
             Root = Path.Combine(Path.GetTempPath(), "fakejuju-" + Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(Root);
@@ -121,6 +122,7 @@ namespace ExternalIdp.Core.Tests.Juju
                 ["FAKE_JUJU_SEED_IDPS"] = idps.ToString(),
             };
             if (version != null) Env["FAKE_JUJU_VERSION"] = version;
+            if (kratosVersion != null) Env["FAKE_JUJU_KRATOS_VERSION"] = kratosVersion;
             if (confined) Env["FAKE_JUJU_CONFINEMENT"] = "strict";
         }
 

@@ -72,22 +72,26 @@ namespace ExternalIdp.Core.Tests.Juju
             Assert.NotNull(reason);
         }
 
+        public static IEnumerable<object[]> KratosOnlyParameters() => Samples.KratosOnly.Select(f => new object[] { f.Parameter });
+
         [Theory]
-        [InlineData("Pkce")]
-        [InlineData("SubjectSource")]
-        [InlineData("ClaimsSource")]
+        [MemberData(nameof(KratosOnlyParameters))]
         public void ParametersTheCharmHasNoOptionFor(string parameter)
         {
             using var m = new FakeJujuModel();
             var s = MicrosoftIdp();
-            if (parameter == "Pkce") s.Pkce = "force";
-            if (parameter == "SubjectSource") s.SubjectSource = "oid";
-            if (parameter == "ClaimsSource") s.ClaimsSource = "userinfo";
+            var f = FieldTable.Default.ByParameter(parameter);
+            s[f] = Samples.ValuesOf(f).Last();
             var e = Fails(() => m.Target().Add(null, s, new OperationOptions(), SilentHost.Instance));
             Assert.Equal(ErrorIds.ParameterNotSupported, e.ErrorId);
             Assert.Contains("-" + parameter, e.Message);
             Assert.Contains("no option", e.Message);
             Assert.Contains(parameter, m.Target().UnsupportedParameters);
+            // Set too, before juju is asked anything.
+            var change = new IdpSettings { [f] = Samples.ValuesOf(f).First() };
+            var set = Fails(() => m.Target().Set("microsoft-idp", change, new OperationOptions(), SilentHost.Instance));
+            Assert.Equal(ErrorIds.ParameterNotSupported, set.ErrorId);
+            Assert.Contains($"-{parameter} can't be set on Juju", set.Message);
             Assert.Empty(m.Calls(withVersion: true));
         }
 

@@ -87,11 +87,17 @@ namespace ExternalIdp.Core.Tests.Rules
             auth_url: https://sso.example.com/auth
             requested_claims: {id_token: {email: {essential: true}}}
             additional_id_token_audiences: [a, b]
+            fedcm_config_url: https://sso.example.com/fedcm.json
+            net_id_token_origin_header: https://app.example.com
 "));
             var idp = Assert.Single(new ConfigFileTarget(path, null).GetIdps(SilentHost.Instance));
-            Assert.Equal(new[] { "auth_url", "requested_claims", "additional_id_token_audiences" }, idp.OtherSettings.Keys);
-            Assert.Equal("https://sso.example.com/auth", idp.OtherSettings["auth_url"]);
-            Assert.Equal(new[] { "a", "b" }, idp.OtherSettings["additional_id_token_audiences"]);
+            Assert.Equal(new[] { "fedcm_config_url", "net_id_token_origin_header" }, idp.OtherSettings.Keys);
+            Assert.Equal("https://sso.example.com/fedcm.json", idp.OtherSettings["fedcm_config_url"]);
+            Assert.Equal("https://app.example.com", idp.OtherSettings["net_id_token_origin_header"]);
+            // Settings with a property show there, whatever their type.
+            Assert.Equal("https://sso.example.com/auth", idp.AuthUrl);
+            Assert.Equal("{\"id_token\": {\"email\": {\"essential\": true}}}", idp.RequestedClaims);
+            Assert.Equal(new[] { "a", "b" }, idp.AdditionalIdTokenAudiences);
             Assert.True(idp.HasClientSecret);
             Assert.DoesNotContain("very-secret-value", Newtonsoft.Json.JsonConvert.SerializeObject(idp));
             Assert.Empty(idp.Problems);
@@ -101,11 +107,12 @@ namespace ExternalIdp.Core.Tests.Rules
         public void A_row_without_a_charm_option_is_a_parameter_the_charm_refuses()
         {
             var charm = new CharmRules(Table);
-            Assert.Equal(new[] { "SubjectSource", "MadeUpSetting", "ClaimsSource", "Pkce" }.OrderBy(x => x), charm.UnsupportedParameters.OrderBy(x => x));
+            Assert.Equal(new[] { "SubjectSource", "MadeUpSetting", "ClaimsSource", "Pkce", "AuthUrl", "TokenUrl", "RequestedClaims", "OrganizationId", "AdditionalIdTokenAudiences", "AccountLinkingMode" }.OrderBy(x => x),
+                charm.UnsupportedParameters.OrderBy(x => x));
             var e = Assert.Throws<ExternalIdpException>(() => IdpRequest.ForAdd(Settings("x"), charm));
             Assert.Equal(ErrorIds.ParameterNotSupported, e.ErrorId);
             Assert.Contains("-MadeUpSetting can't be set on Juju", e.Message);
-            Assert.Contains("(it has no made_up_key, subject_source, claims_source or pkce)", e.Message);
+            Assert.Contains("the kratos-external-idp-integrator charm has no option for it (it has no made_up_key)", e.Message);
         }
 
         [Fact]

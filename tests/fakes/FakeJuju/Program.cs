@@ -153,7 +153,7 @@ public static partial class Program
         // A path: a state file written earlier (e.g. copied from another test) is the seed.
         if (variant.IndexOfAny(new[] { '/', '\\' }) >= 0 && File.Exists(variant)) return State.Load(variant);
         int.TryParse(Environment.GetEnvironmentVariable("FAKE_JUJU_SEED_IDPS"), out var n);
-        return State.Seed(variant, n);
+        return State.Seed(variant, n, kratosVersion: Environment.GetEnvironmentVariable("FAKE_JUJU_KRATOS_VERSION"));
     }
 
     /// <summary>
@@ -180,19 +180,21 @@ public static partial class Program
         return 0;
     }
 
-    /// <summary>juju fake-seed [kratos2|kratos1|nokratos] [--idps N] [--model NAME]: writes a fresh state (not logged).</summary>
+    /// <summary>juju fake-seed [kratos2|kratos1|nokratos] [--idps N] [--model NAME] [--kratos-version V]: writes a fresh state (not logged).</summary>
     private static int FakeSeed(string statePath, string[] args)
     {
         string variant = "kratos2", model = "iam";
+        string? kratosVersion = null;
         int idps = 0;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--idps") idps = int.Parse(args[++i]);
             else if (args[i] == "--model") model = args[++i];
+            else if (args[i] == "--kratos-version") kratosVersion = args[++i];
             else variant = args[i];
         }
         using var _ = Lock(statePath);
-        State.Seed(variant, idps, model).Save(statePath);
+        State.Seed(variant, idps, model, kratosVersion).Save(statePath);
         return 0;
     }
 

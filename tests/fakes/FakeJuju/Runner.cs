@@ -266,6 +266,7 @@ public sealed class Runner
                 ["charm-name"] = app.Charm,
                 ["charm-rev"] = app.Rev,
                 ["charm-channel"] = app.Channel,
+                ["version"] = app.Version,
                 ["scale"] = 1,
                 ["exposed"] = false,
                 ["application-status"] = new JsonObject { ["current"] = cur, ["message"] = msg.Length > 0 ? msg : null, ["since"] = Since },

@@ -28,7 +28,7 @@ public sealed class State
     /// kratos1 (kratos 1.x, tracks up to 0.4, behind traefik ingress), nokratos (traefik only).
     /// idps: that many integrators already deployed, related and registered (github, google, ...).
     /// </summary>
-    public static State Seed(string variant, int idps, string modelName = "iam")
+    public static State Seed(string variant, int idps, string modelName = "iam", string? kratosVersion = null)
     {
         var m = new Model { Controller = "microk8s", Owner = "admin", Name = modelName };
         m.Applications["traefik-public"] = new App { Charm = "traefik-k8s", Channel = "latest/stable", Rev = 203, Trust = true };
@@ -36,11 +36,11 @@ public sealed class State
         {
             case "kratos2":
             case "":
-                m.Applications["kratos"] = new App { Charm = "kratos", Channel = "latest/stable", Rev = 527, Trust = true };
+                m.Applications["kratos"] = new App { Charm = "kratos", Channel = "latest/stable", Rev = 527, Trust = true, Version = "26.2.0" };
                 m.Relations.Add(new Rel("kratos", "public-route", "traefik-public", "traefik-route", "traefik_route"));
                 break;
             case "kratos1":
-                m.Applications["kratos"] = new App { Charm = "kratos", Channel = "0.4/stable", Rev = 405, Trust = true };
+                m.Applications["kratos"] = new App { Charm = "kratos", Channel = "0.4/stable", Rev = 405, Trust = true, Version = "1.1.0" };
                 m.Relations.Add(new Rel("kratos", "public-ingress", "traefik-public", "ingress", "ingress"));
                 // Kratos 1.x also has its admin API behind a second, internal traefik.
                 m.Applications["traefik-admin"] = new App { Charm = "traefik-k8s", Channel = "latest/stable", Rev = 203, Trust = true };
@@ -51,6 +51,8 @@ public sealed class State
             default:
                 throw new ArgumentException($"unknown seed '{variant}' (use kratos2, kratos1 or nokratos)");
         }
+        // The workload version juju status shows for kratos: null or "" keeps the seed's, "none" for none.
+        if (!string.IsNullOrEmpty(kratosVersion) && m.Applications.TryGetValue("kratos", out var k)) k.Version = kratosVersion == "none" ? null : kratosVersion;
         string[] kinds = { "github", "google", "gitlab", "discord", "slack", "facebook", "spotify", "netid", "vk", "dingtalk" };
         for (int i = 1; i <= idps; i++)
         {
@@ -94,6 +96,8 @@ public sealed class App
     public int LeaderUnit { get; set; }
     /// <summary>Options set by the user (values as strings; booleans as true/false).</summary>
     public Dictionary<string, string> Config { get; set; } = new();
+    /// <summary>The workload version the charm sets (kratos: the Kratos release, e.g. 26.2.0), shown as the application's version in juju status; null: none.</summary>
+    public string? Version { get; set; }
     /// <summary>Integrator: none, pending (kratos has yet to register it) or registered.</summary>
     public string Registration { get; set; } = "none";
 }
