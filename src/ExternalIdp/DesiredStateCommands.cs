@@ -122,10 +122,6 @@ namespace ExternalIdp.Commands
         [Parameter]
         public SwitchParameter Prune { get; set; }
 
-        [Parameter]
-        [ArgumentCompleter(typeof(KratosVersionCompleter))]
-        public string KratosVersion { get; set; }
-
         private readonly List<object> _inputs = new List<object>();
 
         protected abstract bool DryRun { get; }
