@@ -117,8 +117,14 @@ namespace ExternalIdp.Core.DesiredState
 
         private static FieldTable Table => FieldTable.Default;
 
+        /// <summary>
+        /// A row the desired state names as a setting: one with a parameter whose value is text, a list or
+        /// a secret. A JSON row (requested_claims) is written as it is, like a key without a parameter.
+        /// </summary>
+        private static bool IsSetting(Field f) => f.Parameter != null && f.Type != FieldType.Json;
+
         /// <summary>In the order a desired-state file writes them: provider, then the table's order (jsonnet_mapper after mapper_url).</summary>
-        public static readonly IReadOnlyList<DesiredSetting> All = Table.WithParameter
+        public static readonly IReadOnlyList<DesiredSetting> All = Table.Rows.Where(IsSetting)
             .OrderBy(f => f == FieldTable.Provider ? 0 : 1)
             .SelectMany(f => f.AltParameter == null ? new[] { new DesiredSetting(f, false) } : new[] { new DesiredSetting(f, false), new DesiredSetting(f, true) })
             .ToList();
@@ -149,11 +155,11 @@ namespace ExternalIdp.Core.DesiredState
         public static DesiredSetting ByAnyName(string key) => key != null && ByFolded.TryGetValue(Fold(key), out var s) ? s : null;
 
         /// <summary>
-        /// Kratos keys of the rows without a parameter (auth_url, token_url, requested_claims, ...):
-        /// a desired state names them by their Kratos key and they are written as they are.
+        /// Kratos keys of the rows that are no setting (fedcm_config_url, requested_claims, ...): a
+        /// desired state names them by their Kratos key and they are written as they are.
         /// </summary>
         public static readonly IReadOnlyCollection<string> ExtraKeys = new HashSet<string>(
-            Table.Rows.Where(f => f.Parameter == null).Select(f => f.Key), StringComparer.Ordinal);
+            Table.Rows.Where(f => f != FieldTable.Provider && !IsSetting(f)).Select(f => f.Key), StringComparer.Ordinal);
 
         /// <summary>The desired-state setting of a row (its own form, not -JsonnetMapper).</summary>
         internal static DesiredSetting Of(Field f) => All.First(s => s.Field == f && !s.IsAlternative);

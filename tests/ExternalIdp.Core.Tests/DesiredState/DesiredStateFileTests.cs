@@ -44,7 +44,7 @@ idps:
             => Assert.Throws<ExternalIdpException>(() => DesiredStateFile.Parse(text, "desired.yml", json));
 
         [Fact]
-        public void ReadsSettingsSecretNamesAndKeysWithoutAParameter()
+        public void ReadsSettingsSecretNamesAndKeysWrittenAsTheyAre()
         {
             var idps = DesiredStateFile.Parse(Valid, "desired.yml", json: false);
             Assert.Equal(new[] { "google", "entra", "facebook" }, idps.Select(i => i.Name));
@@ -63,7 +63,8 @@ idps:
             var f = idps[2];
             Assert.Equal("1234567890", f.Settings.ClientId);          // every scalar is text
             Assert.Equal("", f.Settings.Label);                       // empty: the label absent
-            Assert.Equal("https://www.facebook.com/v19.0/dialog/oauth", f.Extras["auth_url"]);
+            Assert.Equal("https://www.facebook.com/v19.0/dialog/oauth", f.Settings[FieldTable.AuthUrl].Text);   // a setting (-AuthUrl)
+            Assert.False(f.Extras.ContainsKey("auth_url"));
             var claims = (IDictionary<string, object>)f.Extras["requested_claims"];
             Assert.Equal(true, ((IDictionary<string, object>)((IDictionary<string, object>)claims["id_token"])["email"])["essential"]);
         }
