@@ -44,9 +44,9 @@ namespace ExternalIdp.Core.ConfigFile
     /// </summary>
     internal static class ChangePlanner
     {
-        public static PlannedChange Add(KratosConfigDocument doc, string id, ProviderEntry entry, FieldTable fields)
+        /// <summary>The edits that append entry; the caller has checked the id with CheckAddable (and the release) first.</summary>
+        public static PlannedChange Add(KratosConfigDocument doc, ProviderEntry entry, FieldTable fields)
         {
-            CheckAddable(doc, id);
             var edits = new ProviderListEdits(doc).ToAdd(EntryValues.ToRMap(entry, fields), out var note);
             var slots = doc.Items.Select(i => new Slot { Orig = i }).ToList();
             slots.Add(new Slot { Intended = EntryValues.PlainOf(entry) });

@@ -104,25 +104,18 @@ namespace ExternalIdp.Core.ConfigFile
         /// <summary>Plans the desired state on doc and checks each planned IdP as Add and Set would (errors stay on their plans).</summary>
         private List<SyncOp> PlanDesired(KratosConfigDocument doc, SyncRequest request, out SyncResult result)
         {
-            var idps = ToIdps(doc, ReleaseOf(doc, new OperationOptions { KratosVersion = request.KratosVersion }));
+            var release = ReleaseOf(doc, new OperationOptions { KratosVersion = request.KratosVersion });
+            var idps = ToIdps(doc, release);
             var list = new List<TargetIdp>(idps.Count);
             for (int i = 0; i < idps.Count; i++)
             {
                 var settings = doc.Items[i] is YMapping m ? doc.Entry(m) : new ProviderEntry();
                 list.Add(new TargetIdp(idps[i], settings, live: true));
             }
-            var versionText = request.KratosVersion;
-            var versionSource = "-KratosVersion";
-            if (string.IsNullOrEmpty(versionText))
-            {
-                versionText = Scalar(doc, "version");
-                versionSource = $"the config file's {RootPrefix}version: key";
-            }
             var snapshot = new TargetSnapshot(TargetType, Description, list)
             {
                 NamesAreProviderIds = true,
-                KratosVersion = versionText,
-                KratosVersionSource = versionSource,
+                Release = release,
             };
             var plans = Planner.Plan(request, snapshot);
             result = new SyncResult(snapshot, plans);
@@ -159,7 +152,7 @@ namespace ExternalIdp.Core.ConfigFile
                     IdpRules.ValidateProviderId(op.Id);
                     var entry = IdpRules.NewEntry(request, op.Id);
                     ChangePlanner.CheckAddable(doc, op.Id);
-                    VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, request.Kind.Name, VersionCheck.Keys(entry, p.Extras), Description, op.Id);
+                    VersionCheck.Require(snapshot.Release, request.Kind.Name, VersionCheck.Keys(entry, p.Extras), Description, op.Id);
                     op.Entry = entry;
                     break;
                 }
@@ -167,7 +160,7 @@ namespace ExternalIdp.Core.ConfigFile
                 {
                     var request = IdpRequest.ForSet(p.Settings, Rules);
                     var sp = ChangePlanner.Set(doc, op.Id, request, _fields);
-                    VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, request.Kind != null ? sp.NewKind.Name : null,
+                    VersionCheck.Require(snapshot.Release, request.Kind != null ? sp.NewKind.Name : null,
                         VersionCheck.Keys(sp.Changes, p.Extras), Description, op.Id);
                     op.Request = request;
                     op.Dropped = sp.Dropped;
@@ -329,7 +322,7 @@ namespace ExternalIdp.Core.ConfigFile
             if (written != null)
             {
                 after = new Dictionary<string, KratosIdp>(StringComparer.Ordinal);
-                foreach (var i in ToIdps(written, ReleaseOf(written, new OperationOptions { KratosVersion = result.Snapshot?.KratosVersion }))) if (i.Name != null && !after.ContainsKey(i.Name)) after[i.Name] = i;
+                foreach (var i in ToIdps(written, result.Snapshot.Release)) if (i.Name != null && !after.ContainsKey(i.Name)) after[i.Name] = i;
             }
             var before = result.Snapshot.Idps.Where(t => t.Idp.Name != null).GroupBy(t => t.Idp.Name).ToDictionary(g => g.Key, g => g.First().Idp, StringComparer.Ordinal);
             foreach (var p in result.Plans)

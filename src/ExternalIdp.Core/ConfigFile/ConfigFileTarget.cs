@@ -118,7 +118,7 @@ namespace ExternalIdp.Core.ConfigFile
                 ChangePlanner.CheckAddable(doc, id);
                 release = ReleaseOf(doc, options);
                 KratosVersionRules.Require(release, request, Description, id);
-                return ChangePlanner.Add(doc, id, entry, _fields);
+                return ChangePlanner.Add(doc, entry, _fields);
             }
             var preview = ChangeWriter.Prepare(ConfigFileStore.Read(ConfigPath), ConfigRoot, Plan);
             var done = ChangeWriter.Commit(preview, Plan, host, ConfigFileMessages.ChangeTarget(id, Description), $"Add {kind.Name} provider", LockTimeout);

@@ -39,9 +39,8 @@ namespace ExternalIdp.Core.DesiredState
         public string Description { get; }
         public IReadOnlyList<TargetIdp> Idps { get; }
 
-        /// <summary>The Kratos release the target records (a config file's version: key), or null.</summary>
-        public string KratosVersion { get; set; }
-        public string KratosVersionSource { get; set; }
+        /// <summary>The Kratos release that reads the target, resolved as Get resolves it (-KratosVersion, else what the target records).</summary>
+        public KratosRelease Release { get; set; }
 
         /// <summary>Config file: an IdP's name is its provider id, so desired IdPs are matched by provider id.</summary>
         public bool NamesAreProviderIds { get; set; }

@@ -7,19 +7,15 @@ namespace ExternalIdp.Core.DesiredState
     internal static class VersionCheck
     {
         /// <summary>
-        /// Throws KratosIdpNotSupportedByVersion when Kratos of versionText (from source) rejects the
-        /// provider kind (null: not changed) or one of the keys. Does nothing when no usable version is known.
+        /// Throws KratosIdpNotSupportedByVersion when the release rejects the provider kind (null: not
+        /// changed) or one of the keys: KratosVersionRules, the rule of Add and Set.
         /// </summary>
-        public static void Require(string versionText, string source, string provider, ProviderEntry keys, string targetDescription, string name)
+        public static void Require(KratosRelease release, string provider, ProviderEntry keys, string targetDescription, string name)
         {
-            if (!KratosReleases.TryParse(versionText, out var v) || KratosReleases.OlderThanKnown(v)) return;
-            var release = KratosRelease.Recorded(versionText, source);
-            if (release == null) return;
             var written = keys.Clone();
             if (provider != null) written[FieldTable.Provider] = SettingValue.Of(provider);
             else written.Remove(FieldTable.Provider.Key);
-            var refusal = KratosVersionRules.Refusal(release, written, targetDescription, name,
-                fix: $"leave it out of the desired IdP (if {source} is not the Kratos that reads this config, give -KratosVersion)");
+            var refusal = KratosVersionRules.Refusal(release, written, targetDescription, name, fix: "leave it out of the desired IdP");
             if (refusal != null) throw refusal;
         }
 

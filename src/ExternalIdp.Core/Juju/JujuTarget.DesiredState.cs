@@ -37,8 +37,7 @@ namespace ExternalIdp.Core.Juju
             var snapshot = new TargetSnapshot(TargetType, Description, list)
             {
                 NameFor = AppNameFor,
-                KratosVersion = request.KratosVersion,
-                KratosVersionSource = "-KratosVersion",
+                Release = ReleaseOf(status.Apps[_kratos], new OperationOptions { KratosVersion = request.KratosVersion }),
             };
             var plans = Planner.Plan(request, snapshot);
             var result = new SyncResult(snapshot, plans);
@@ -122,7 +121,7 @@ namespace ExternalIdp.Core.Juju
                 if (clash != null)
                     throw new ExternalIdpException(ErrorIds.IdpAlreadyExists, ErrorKind.ResourceExists,
                         $"Provider id '{s.ProviderId}' is already used by '{clash.Idp.Name}', which is related to {_kratos}: Kratos would use only the first of two providers with one id. Give the desired IdP the name '{clash.Idp.Name}' (or its provider id), or another provider_id.", p.Name);
-                VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, request.Kind.Name, VersionCheck.Keys(request), Description, p.Name);
+                VersionCheck.Require(snapshot.Release, request.Kind.Name, VersionCheck.Keys(request), Description, p.Name);
                 return;
             }
             // Change: the options Set would send, planned as Set plans them (the result complete for its kind, values that read back as text).
@@ -133,7 +132,7 @@ namespace ExternalIdp.Core.Juju
                 throw new ExternalIdpException(ErrorIds.InvalidConfiguration, ErrorKind.InvalidArgument,
                     $"'{p.Name}' is configured with provider '{currentProvider}', which Kratos does not accept: give 'provider' with one of {ProviderCatalog.CharmKindList} in the desired IdP.", p.Name);
             var plan = _charm.PlanSet(p.Name, options, changes);
-            VersionCheck.Require(snapshot.KratosVersion, snapshot.KratosVersionSource, changes.Kind != null ? plan.NewKind.Name : null, VersionCheck.Keys(changes), Description, p.Name);
+            VersionCheck.Require(snapshot.Release, changes.Kind != null ? plan.NewKind.Name : null, VersionCheck.Keys(changes), Description, p.Name);
         }
 
         /// <summary>Passes everything on to the cmdlet's host, and agrees to what Sync has already asked about.</summary>
